@@ -1,0 +1,34 @@
+"""From a function path and its raw parameters to a reply body: the checks, in their order.
+
+401 (credentials) -> 402 (role privilege) -> 400 (parameters, by the table) -> the operation,
+which resolves the customer concerned (400 on `customer` / 404 for a group out of reach), then
+the rate plan (403), then its own rules. `validation=1` runs all of it and answers 201.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..domain.access import Call, authenticate, require_privilege
+from ..domain.errors import NotFound
+from .envelope import envelope
+from .params import validate
+
+if TYPE_CHECKING:
+    from ..service import Service
+
+
+def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict:
+    function = service.functions.get(path)
+    if function is None:
+        raise NotFound(f"Unknown function: {path}.")
+    token = raw.get("auth_token") if function.param("auth_token") else None
+    caller = authenticate(service.switch, raw.get("auth_username"), raw.get("auth_password"), token)
+    require_privilege(caller, function.privileges)
+    values = validate(function, raw, strict=service.config.strict)
+    validate_only = values.pop("validation", 0) == 1
+    call = Call(service.switch, caller, function.feature, validate_only)
+    data = function.operation(call, values)
+    if validate_only:
+        return envelope("201")
+    return envelope(function.success, data=data if function.success == "200" else None)

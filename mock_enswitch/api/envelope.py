@@ -1,0 +1,34 @@
+"""The one place that builds Enswitch replies.
+
+Every reply is HTTP 200 with the outcome in `responses[0].code` (a string), as the reference's
+"Our decisions" records: real clients treat any other HTTP status as a transport failure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, g, json
+
+from ..domain.errors import ApiError
+
+SUCCESS_MESSAGE = "OK"
+
+
+def envelope(code: str, key: str = "", message: str = SUCCESS_MESSAGE, data: Any = None) -> dict:
+    """The body of a reply; `data` is left out entirely when None (a 204 carries none)."""
+    body: dict[str, Any] = {"responses": [{"code": str(code), "key": key, "message": message}]}
+    if data is not None:
+        body["data"] = data
+    return body
+
+
+def error_body(error: ApiError) -> dict:
+    return envelope(error.code, error.key, error.message)
+
+
+def reply(body: dict, status: int = 200) -> Response:
+    g.enswitch_code = body["responses"][0]["code"]
+    return current_app.response_class(
+        json.dumps(body, ensure_ascii=False) + "\n", status=status, mimetype="application/json"
+    )

@@ -1,0 +1,109 @@
+"""Reading parameters off a request, and turning them into typed values by the function table.
+
+Enswitch is CGI-style: `;` or `&` separate parameters, in the query string or a form body; we also
+take a JSON object body, which some clients send. For POST the query string and the body are
+merged, the body winning; a repeated parameter keeps its last value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import Request
+
+from ..domain.errors import BadRequest
+from .table import INTEGER, Default, Function, Param
+
+INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+
+
+def parse_query(text: bytes | str) -> dict[str, str]:
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")  # percent-escapes are decoded as UTF-8 below
+    text = text.replace(";", "&")
+    try:
+        return dict(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except UnicodeDecodeError:
+        raise BadRequest("", "Parameters are not valid UTF-8.") from None
+
+
+def read_params(request: Request) -> dict[str, str]:
+    """Every parameter the request carries, as text."""
+    params = parse_query(request.query_string)
+    if request.method != "POST":
+        return params
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise BadRequest("", "The JSON body is not a JSON object of parameters.")
+        params.update({str(key): _as_text(value) for key, value in body.items()})
+    elif request.mimetype == "multipart/form-data":
+        params.update(request.form.to_dict(flat=True))
+    else:
+        params.update(parse_query(request.get_data(cache=True)))
+    return params
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def validate(function: Function, raw: dict[str, str], strict: bool = False) -> dict[str, Any]:
+    """The typed values of `function`'s parameters, defaults applied; 400 naming the first bad one.
+
+    Defaults that are not values ("Current value.", "Customer of authentication user.") leave the
+    parameter out, for the domain to fill in. Unknown parameters are ignored, as Enswitch ignores
+    them, unless `strict`.
+    """
+    if strict:
+        known = {param.name for param in function.params}
+        for name in raw:
+            if name not in known:
+                raise BadRequest(name, f"Unknown parameter {name} for {function.path}.")
+    values: dict[str, Any] = {}
+    for param in function.params:
+        if param.auth:
+            continue
+        if param.name in raw:
+            values[param.name] = convert(param, raw[param.name])
+        elif param.required:
+            raise BadRequest(param.name, f"Missing required parameter {param.name}.")
+        elif not isinstance(param.default, Default) and param.default is not None:
+            values[param.name] = param.default
+    return values
+
+
+def convert(param: Param, text: str) -> Any:
+    name = param.name
+    if param.type == INTEGER:
+        if not INTEGER_TEXT.match(text):
+            raise BadRequest(name, f"{name} must be an integer, not {_shown(text)}.")
+        if len(text.strip().lstrip("+-")) > 18:
+            raise BadRequest(name, f"{name} is out of range: {_shown(text)}.")
+        value: Any = int(text)
+    else:
+        value = text
+        if param.min_length and len(value) < param.min_length:
+            raise BadRequest(name, f"{name} must not be empty.")
+        if param.max_length is not None and len(value) > param.max_length:
+            raise BadRequest(name, f"{name} must be at most {param.max_length} characters long.")
+    if param.choices is not None and value not in param.choices:
+        allowed = ", ".join(
+            repr(choice) if choice == "" else str(choice) for choice in param.choices
+        )
+        raise BadRequest(name, f"{name} must be one of {allowed}, not {_shown(text)}.")
+    if param.minimum is not None and value < param.minimum:
+        raise BadRequest(name, f"{name} must be at least {param.minimum}, not {value}.")
+    if param.maximum is not None and value > param.maximum:
+        raise BadRequest(name, f"{name} must be at most {param.maximum}, not {value}.")
+    return value
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")

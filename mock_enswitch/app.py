@@ -1,0 +1,44 @@
+"""The application factory: one Flask app per `Config`, the two blueprints apart."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from .api.envelope import envelope, reply
+from .api.views import blueprint as api_blueprint
+from .config import Config
+from .control.views import blueprint as control_blueprint
+from .service import Service
+
+log = logging.getLogger("mock_enswitch")
+
+API_ROOT = "/api/json"
+CONTROL_ROOT = "/_mock"
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask("mock_enswitch")
+    app.json.sort_keys = False  # "responses" first and fields in their order, as Enswitch sends
+    service = Service(config)
+    app.extensions["mock_enswitch"] = service
+    app.register_blueprint(api_blueprint, url_prefix=config.path_prefix.rstrip("/") + API_ROOT)
+    if config.control_enabled:
+        app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _http_error(error: HTTPException) -> Response:
+    """Routing errors (no such URL, PUT...) still answer in the envelope, never an HTML page."""
+    return reply(envelope(str(error.code), "", error.description or error.name), error.code or 500)
+
+
+def _unexpected_error(error: Exception) -> Response:
+    """A bug of ours: the client still gets the envelope (HTTP 500); the traceback goes to the log."""
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return reply(envelope("500", "", "Internal error in mock-enswitch; see its log."), 500)

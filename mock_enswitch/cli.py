@@ -1,0 +1,176 @@
+"""The `mock-enswitch` command. Every option of `serve` is also read from MOCK_ENSWITCH_<OPTION>."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+from .config import DEFAULT_DB, Config
+from .fixtures import FixtureError
+from .store.logstorage import CorruptDatabase
+from .versions import KNOWN_VERSIONS, format_version
+
+
+def env(name: str) -> str:
+    return "MOCK_ENSWITCH_" + name.upper()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mock-enswitch")
+def main() -> None:
+    """A local mock of the Enswitch JSON API, with state and faults on demand."""
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar=env("host"),
+    help="Address to listen on. 0.0.0.0 for every interface (then the control API "
+    "needs --control-token or --control-open).",
+)
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    envvar=env("port"),
+    help="Port to listen on; 0 picks a free one (printed at start).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar=env("db"),
+    help="Database file; kept across restarts.",
+)
+@click.option(
+    "--memory",
+    is_flag=True,
+    envvar=env("memory"),
+    help="Keep everything in memory instead of --db (for tests).",
+)
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    envvar=env("fixtures"),
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Directory of fixture files to seed from.  [default: the shipped fixtures]",
+)
+@click.option(
+    "--reset",
+    is_flag=True,
+    envvar=env("reset"),
+    help="Drop the stored data and seed again from the fixtures.",
+)
+@click.option(
+    "--fsync",
+    is_flag=True,
+    envvar=env("fsync"),
+    help="Force each acknowledged write to disk: survives power loss, not only a crash.",
+)
+@click.option(
+    "--enswitch-version",
+    default=format_version(KNOWN_VERSIONS[-1]),
+    show_default=True,
+    type=click.Choice([format_version(v) for v in KNOWN_VERSIONS]),
+    envvar=env("enswitch_version"),
+    help="Enswitch version to emulate.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    envvar=env("strict"),
+    help="Answer 400 on parameters the emulated version does not know (default: ignore).",
+)
+@click.option(
+    "--path-prefix",
+    default="",
+    envvar=env("path_prefix"),
+    help="Serve the API under a prefix, e.g. /local for /local/api/json/.",
+)
+@click.option(
+    "--token-expiry",
+    default=3600,
+    show_default=True,
+    type=click.IntRange(0),
+    envvar=env("token_expiry"),
+    help="Seconds an auth_token lives; 0 never expires.",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar=env("threads"),
+    help="Worker threads of the WSGI server.",
+)
+def serve(memory: bool, **options) -> None:
+    """Serve the mock API with the production WSGI server (waitress)."""
+    config = Config(**options)
+    if memory:
+        config.db_path = None
+    run(config)
+
+
+def run(config: Config) -> None:
+    from waitress.server import create_server
+
+    from . import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config.control_enabled = (
+        is_loopback(config.host) or config.control_open or bool(config.control_token)
+    )
+    try:
+        app = create_app(config)
+    except (FixtureError, CorruptDatabase) as error:
+        raise click.ClickException(str(error)) from None
+    server = create_server(app, host=config.host, port=config.port, threads=config.threads)
+    host, port = server.effective_host, server.effective_port
+    where = "memory" if config.db_path is None else config.db_path
+    click.echo(
+        f"mock-enswitch {config.enswitch_version} serving http://{host}:{port}/api/json/ "
+        f"(data: {where})",
+        err=True,
+    )
+    click.echo(f"ready on port {port}", err=True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        with app.extensions["mock_enswitch"].lock:
+            app.extensions["mock_enswitch"].close()
+        click.echo("mock-enswitch stopped", err=True)
+    sys.exit(0)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]

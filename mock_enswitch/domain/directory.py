@@ -1,0 +1,47 @@
+"""Customers, people, roles and rate plans: who exists, and which customers a person reaches.
+
+Customers nest (system owner > reseller > customer, any depth). A person whose role has the
+`system owner` privilege reaches every customer; `reseller` reaches its own customer and all below
+it; anyone else reaches only their own customer.
+"""
+
+from __future__ import annotations
+
+from ..store.database import Database
+
+SYSTEM_OWNER = "system owner"
+RESELLER = "reseller"
+
+
+def person_by_username(db: Database, username: str) -> dict | None:
+    return next((p for p in db.records("people") if p.get("username") == username), None)
+
+
+def role_privileges(db: Database, role_id: int) -> frozenset[str]:
+    role = db.record("roles", role_id)
+    return frozenset(role.get("privileges", ())) if role else frozenset()
+
+
+def plan_features(db: Database, customer_id: int) -> frozenset[str]:
+    customer = db.record("customers", customer_id)
+    plan = db.record("rate_plans", customer["rate_plan"]) if customer else None
+    return frozenset(plan.get("privileges", ())) if plan else frozenset()
+
+
+def reach(db: Database, customer_id: int, privileges: frozenset[str]) -> frozenset[int]:
+    """The IDs of the customers a person of `customer_id` with `privileges` may act on."""
+    customers = db.records("customers")
+    if SYSTEM_OWNER in privileges:
+        return frozenset(c["id"] for c in customers)
+    if RESELLER not in privileges:
+        return frozenset({customer_id})
+    children: dict[int, list[int]] = {}
+    for customer in customers:
+        children.setdefault(customer["parent"], []).append(customer["id"])
+    reached, pending = set(), [customer_id]
+    while pending:
+        current = pending.pop()
+        if current not in reached:
+            reached.add(current)
+            pending.extend(children.get(current, ()))
+    return frozenset(reached)

@@ -1,0 +1,53 @@
+"""Errors are values with an Enswitch code; one handler turns them into the envelope.
+
+The messages for 401, 402 and 403 are the wording every vendor function page uses for them.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """An Enswitch outcome other than success: body code, offending parameter, message."""
+
+    code = "500"
+    default_message = "Internal error."
+
+    def __init__(self, message: str | None = None, key: str = "") -> None:
+        self.key = key
+        self.message = message or self.default_message
+        super().__init__(f"{self.code} {key}: {self.message}")
+
+
+class BadRequest(ApiError):
+    code = "400"
+    default_message = "Invalid input parameters specified."
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message, key)
+
+
+class NotAuthenticated(ApiError):
+    code = "401"
+    default_message = "The authentication details provided are invalid."
+
+
+class RoleDenied(ApiError):
+    code = "402"
+    default_message = "Your role does not allow this."
+
+
+class PlanDenied(ApiError):
+    code = "403"
+    default_message = "Your rate plan does not allow this."
+
+
+class NotFound(ApiError):
+    code = "404"
+    default_message = "The object does not exist, or you do not have permission to access it."
+
+
+STANDARD_MESSAGES = {
+    cls.code: cls.default_message
+    for cls in (ApiError, BadRequest, NotAuthenticated, RoleDenied, PlanDenied, NotFound)
+}
+"""The documented message for each error code, for anything (faults) that answers with a code alone."""

@@ -1,0 +1,17 @@
+"""The switch's state as the domain sees it: the database, plus the installation-wide token key."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from ..store.database import Database
+
+
+@dataclass
+class Switch:
+    db: Database
+    token_expiry: int = 3600
+    """Seconds an auth_token lives ("Authentication token expiry"); 0 for tokens that never expire."""
+    token_secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    """Enswitch keeps its signing key in the database; ours lives as long as the process unless set."""

@@ -1,0 +1,170 @@
+"""Fixture files: read, checked whole, then handed to the database in one step.
+
+A broken file stops start-up (or a reset) with a message naming the file, the record and the
+field, before anything is stored, so the database is never half-seeded. Record groups are checked
+with the same parameter rules as recording/groups/create, from the function table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .api.functions import BY_PATH
+from .api.params import convert
+from .domain.errors import BadRequest
+from .domain.groups import NEW_GROUP
+
+DEFAULT_DIR = Path(__file__).parent / "default_fixtures"
+"""The shipped fixtures: `fixtures/` at the top of the repository, linked into the package."""
+
+FILES = {
+    "customers": "customers.json",
+    "rate_plans": "rate_plans.json",
+    "roles": "roles.json",
+    "people": "users.json",
+    "record_groups": "record_groups.json",
+}
+OPTIONAL = {"record_groups"}
+
+INT, TEXT, TEXTS = "an integer", "a string", "a list of strings"
+SHAPES: dict[str, dict[str, str]] = {
+    "customers": {"id": INT, "name": TEXT, "parent": INT, "rate_plan": INT},
+    "rate_plans": {"id": INT, "name": TEXT, "privileges": TEXTS},
+    "roles": {"id": INT, "name": TEXT, "privileges": TEXTS},
+    "people": {"id": INT, "username": TEXT, "password": TEXT, "customer": INT, "role": INT},
+    "record_groups": {"id": INT, "customer": INT, "name": TEXT},
+}
+
+
+class FixtureError(Exception):
+    """A fixture file is unreadable or a record in it is wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    directory: dict[str, list[dict]]
+    groups: list[dict]
+
+
+def load(directory: Path) -> Seed:
+    records = {kind: _read(directory, kind) for kind in FILES}
+    for kind, shape in SHAPES.items():
+        for index, record in enumerate(records[kind]):
+            _check_shape(directory / FILES[kind], index, record, shape)
+        _check_unique(directory, kind, records[kind], "id")
+    _check_unique(directory, "people", records["people"], "username")
+    ids = {kind: {record["id"] for record in records[kind]} for kind in FILES}
+    _check_references(directory, records, ids)
+    groups = [
+        _complete_group(directory, index, g, records)
+        for index, g in enumerate(records["record_groups"])
+    ]
+    return Seed({kind: records[kind] for kind in SHAPES if kind != "record_groups"}, groups)
+
+
+def _read(directory: Path, kind: str) -> list[dict]:
+    path = directory / FILES[kind]
+    if not path.exists():
+        if kind in OPTIONAL:
+            return []
+        raise FixtureError(f"{path}: file not found (fixture directory {directory})")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FixtureError(f"{path}: not valid JSON: {error}") from None
+    if not isinstance(data, list):
+        raise FixtureError(f"{path}: expected a JSON array of records")
+    return data
+
+
+def _where(path: Path, index: int, record: Any) -> str:
+    label = f"record {index}"
+    if isinstance(record, dict) and "id" in record:
+        label += f" (id {record['id']!r})"
+    return f"{path}: {label}"
+
+
+def _check_shape(path: Path, index: int, record: Any, shape: dict[str, str]) -> None:
+    if not isinstance(record, dict):
+        raise FixtureError(f"{_where(path, index, record)}: expected a JSON object")
+    for name, kind in shape.items():
+        if name not in record:
+            raise FixtureError(f"{_where(path, index, record)}: field {name!r} is missing")
+        value = record[name]
+        fits = {
+            INT: isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+            TEXT: isinstance(value, str),
+            TEXTS: isinstance(value, list) and all(isinstance(v, str) for v in value),
+        }[kind]
+        if not fits or (name == "id" and value == 0):
+            wanted = "a positive integer" if name == "id" else kind
+            raise FixtureError(
+                f"{_where(path, index, record)}: field {name!r} must be {wanted}, not {value!r}"
+            )
+
+
+def _check_unique(directory: Path, kind: str, records: list[dict], field: str) -> None:
+    seen: set = set()
+    for index, record in enumerate(records):
+        if record[field] in seen:
+            raise FixtureError(
+                f"{_where(directory / FILES[kind], index, record)}: field {field!r} "
+                f"repeats {record[field]!r}"
+            )
+        seen.add(record[field])
+
+
+REFERENCES = (
+    ("customers", "parent", "customers"),
+    ("customers", "rate_plan", "rate_plans"),
+    ("people", "customer", "customers"),
+    ("people", "role", "roles"),
+    ("record_groups", "customer", "customers"),
+)
+
+
+def _check_references(directory: Path, records: dict, ids: dict) -> None:
+    for kind, field, target in REFERENCES:
+        for index, record in enumerate(records[kind]):
+            value = record[field]
+            if field == "parent" and value == 0:
+                continue
+            if value not in ids[target]:
+                raise FixtureError(
+                    f"{_where(directory / FILES[kind], index, record)}: field {field!r} names "
+                    f"{target} {value}, which {FILES[target]} does not have"
+                )
+    parents = {c["id"]: c["parent"] for c in records["customers"]}
+    for index, customer in enumerate(records["customers"]):
+        seen, current = set(), customer["id"]
+        while current:
+            if current in seen:
+                raise FixtureError(
+                    f"{_where(directory / FILES['customers'], index, customer)}: field 'parent' "
+                    "makes a loop of customers"
+                )
+            seen.add(current)
+            current = parents[current]
+
+
+def _complete_group(directory: Path, index: int, group: dict, records: dict) -> dict:
+    """The group with create's defaults filled in, each field checked by create's rules."""
+    where = _where(directory / FILES["record_groups"], index, group)
+    create = BY_PATH["recording/groups/create"]
+    complete = {**NEW_GROUP, **group}
+    for name in (*NEW_GROUP, "name"):
+        param = create.param(name)
+        value = complete[name]
+        try:
+            convert(param, value if isinstance(value, str) else json.dumps(value))
+        except BadRequest as error:
+            raise FixtureError(f"{where}: field {name!r}: {error.message}") from None
+        if isinstance(value, str) != (param.type != "integer"):
+            raise FixtureError(f"{where}: field {name!r} must be {param.type}, not {value!r}")
+    owners = {p["id"]: p["customer"] for p in records["people"]}
+    if complete["owner"] and owners.get(complete["owner"]) != complete["customer"]:
+        raise FixtureError(f"{where}: field 'owner' is not a user of customer {group['customer']}")
+    return complete

@@ -1,0 +1,46 @@
+"""The running mock: its configuration, database and switch, and `reset()`.
+
+Reset means "construct again": first start and every reset go through the same `seed()` path,
+reading and checking the fixture files before the database is touched.
+"""
+
+from __future__ import annotations
+
+from .api.functions import FUNCTIONS
+from .api.table import Function
+from .config import Config
+from .domain.switch import Switch
+from .fixtures import DEFAULT_DIR, load
+from .store.database import Database
+from .versions import parse_version
+
+
+class Service:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.version = parse_version(config.enswitch_version)
+        self.functions: dict[str, Function] = {
+            function.path: served
+            for function in FUNCTIONS
+            if (served := function.at(self.version)) is not None
+        }
+        self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
+        seed = load(self.fixtures_dir)  # checked before the database is opened or touched
+        self.db = Database(config.db_path, fsync=config.fsync)
+        self.switch = Switch(self.db, token_expiry=config.token_expiry)
+        if config.token_secret:
+            self.switch.token_secret = config.token_secret
+        if config.reset or self.db.is_empty():
+            self.db.replace_all(seed.directory, seed.groups)
+
+    @property
+    def lock(self):
+        return self.db.lock
+
+    def reset(self) -> None:
+        """Put the data back to the fixtures (read again from their files); IDs restart."""
+        seed = load(self.fixtures_dir)
+        self.db.replace_all(seed.directory, seed.groups)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,1 @@
+"""Storage: TinyDB behind a narrow interface, with the one lock and the crash-safe writes."""
