@@ -1,0 +1,84 @@
+"""Shared helpers for the tests: a fresh in-memory mock per test, and a caller of its functions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from mock_enswitch import Config, create_app
+from mock_enswitch.fixtures import DEFAULT_DIR
+
+PASSWORDS = {
+    person["username"]: person["password"]
+    for person in json.loads((DEFAULT_DIR / "users.json").read_text())
+}
+
+
+def credentials(user: str | None) -> dict[str, str]:
+    """The default user's auth parameters (none for `user=None`)."""
+    if user is None:
+        return {}
+    return {"auth_username": user, "auth_password": PASSWORDS.get(user, "wrong")}
+
+
+class Api:
+    """Calls Enswitch functions on a Flask test client and returns the parsed envelope."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def __call__(
+        self,
+        function: str,
+        user: str | None = "acme-admin",
+        how: str = "get",
+        sep: str = ";",
+        **params,
+    ) -> dict:
+        params = {**credentials(user), **{k: str(v) for k, v in params.items()}}
+        url = f"/api/json/{function}/"
+        if how == "get":
+            query = urlencode(params).replace("&", sep)
+            response = self.client.get(f"{url}?{query}")
+        elif how == "form":
+            response = self.client.post(url, data=params)
+        elif how == "json":
+            response = self.client.post(url, json=params)
+        else:
+            raise ValueError(how)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.mimetype == "application/json"
+        return response.get_json()
+
+
+def code(body: dict) -> str:
+    return body["responses"][0]["code"]
+
+
+def key(body: dict) -> str:
+    return body["responses"][0]["key"]
+
+
+@pytest.fixture
+def app():
+    app = create_app(Config())
+    yield app
+    app.extensions["mock_enswitch"].close()
+
+
+@pytest.fixture
+def api(app) -> Api:
+    return Api(app.test_client())
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path: Path) -> Path:
+    """A writable copy of the default fixtures, to break or extend in a test."""
+    target = tmp_path / "fixtures"
+    target.mkdir()
+    for source in DEFAULT_DIR.glob("*.json"):
+        (target / source.name).write_text(source.read_text())
+    return target

@@ -1,0 +1,143 @@
+"""Fixture files: the shipped set loads; a broken one stops start-up, names where, seeds nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Api, code
+
+from mock_enswitch import Config, create_app
+from mock_enswitch.fixtures import DEFAULT_DIR, FixtureError, load
+
+
+def edit(directory: Path, name: str, change) -> None:
+    path = directory / name
+    records = json.loads(path.read_text())
+    change(records)
+    path.write_text(json.dumps(records))
+
+
+def test_the_shipped_fixtures_give_a_newcomer_every_case():
+    seed = load(DEFAULT_DIR)
+    roles = {role["id"]: set(role["privileges"]) for role in seed.directory["roles"]}
+    people = {p["username"]: roles[p["role"]] for p in seed.directory["people"]}
+    assert "system owner" in people["owner"]
+    assert "reseller" in people["reseller"]
+    assert "administrator" in people["acme-admin"]
+    assert people["acme-recorder"] & {"record", "administrator"} == {"record"}
+    assert not people["acme-user"] & {"record", "administrator"}
+    plans = {plan["id"]: plan["privileges"] for plan in seed.directory["rate_plans"]}
+    assert any("recording" not in plans[c["rate_plan"]] for c in seed.directory["customers"])
+    reseller_customer = next(p for p in seed.directory["people"] if p["username"] == "reseller")
+    children = [
+        c for c in seed.directory["customers"] if c["parent"] == reseller_customer["customer"]
+    ]
+    assert len(children) == 2
+
+
+def test_the_readme_lists_every_default_user_and_password():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for person in load(DEFAULT_DIR).directory["people"]:
+        assert f"`{person['username']}`" in readme
+        assert f"`{person['password']}`" in readme
+
+
+BROKEN = [
+    (
+        "users.json",
+        lambda r: r[2].pop("role"),
+        "users.json: record 2 (id 3): field 'role' is missing",
+    ),
+    (
+        "users.json",
+        lambda r: r[0].update(customer="one"),
+        "record 0 (id 1): field 'customer' must be",
+    ),
+    ("users.json", lambda r: r[1].update(role=77), "field 'role' names roles 77"),
+    ("users.json", lambda r: r[1].update(username="owner"), "field 'username' repeats 'owner'"),
+    ("customers.json", lambda r: r[0].update(parent=4), "field 'parent' makes a loop"),
+    ("customers.json", lambda r: r[3].update(rate_plan=9), "customers.json: record 3 (id 4)"),
+    ("roles.json", lambda r: r[0].update(privileges="all"), "field 'privileges' must be a list"),
+    ("rate_plans.json", lambda r: r.append(r[0]), "field 'id' repeats 1"),
+    ("record_groups.json", lambda r: r[0].update(fraction=150), "field 'fraction'"),
+    ("record_groups.json", lambda r: r[1].update(owner=3), "field 'owner' is not a user"),
+    ("record_groups.json", lambda r: r[1].update(beep="loud"), "field 'beep'"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "message"), BROKEN)
+def test_a_broken_fixture_names_file_record_and_field(fixtures_copy, name, change, message):
+    edit(fixtures_copy, name, change)
+    with pytest.raises(FixtureError) as raised:
+        load(fixtures_copy)
+    assert message in str(raised.value)
+    assert name in str(raised.value)
+
+
+def test_invalid_json_names_the_file(fixtures_copy):
+    (fixtures_copy / "roles.json").write_text("[{")
+    with pytest.raises(FixtureError, match=r"roles\.json: not valid JSON"):
+        load(fixtures_copy)
+
+
+def test_a_missing_required_file_is_named(fixtures_copy):
+    (fixtures_copy / "customers.json").unlink()
+    with pytest.raises(FixtureError, match=r"customers\.json: file not found"):
+        load(fixtures_copy)
+
+
+def test_record_groups_file_is_optional(fixtures_copy):
+    (fixtures_copy / "record_groups.json").unlink()
+    assert load(fixtures_copy).groups == []
+
+
+def test_a_broken_fixture_on_reset_leaves_the_database_untouched(tmp_path, fixtures_copy):
+    db = tmp_path / "mock.db.json"
+    config = Config(db_path=db, fixtures_dir=fixtures_copy)
+    app = create_app(config)
+    api = Api(app.test_client())
+    new_id = api("recording/groups/create", name="Kept")["data"]["id"]
+    app.extensions["mock_enswitch"].close()
+    edit(fixtures_copy, "users.json", lambda r: r[0].pop("password"))
+    with pytest.raises(FixtureError, match="field 'password' is missing"):
+        create_app(Config(db_path=db, fixtures_dir=fixtures_copy, reset=True))
+    edit(fixtures_copy, "users.json", lambda r: r[0].update(password="owner-pass"))
+    app = create_app(Config(db_path=db, fixtures_dir=fixtures_copy))
+    body = Api(app.test_client())("recording/groups/get", id=new_id)
+    assert (code(body), body["data"]["name"]) == ("200", "Kept")
+    app.extensions["mock_enswitch"].close()
+
+
+def test_a_broken_fixture_never_creates_a_database(tmp_path, fixtures_copy):
+    edit(fixtures_copy, "customers.json", lambda r: r[4].pop("name"))
+    db = tmp_path / "fresh.db.json"
+    with pytest.raises(FixtureError, match="customers.json: record 4 .id 5.: field 'name'"):
+        create_app(Config(db_path=db, fixtures_dir=fixtures_copy))
+    assert not db.exists()
+
+
+def test_custom_fixtures_are_served(fixtures_copy):
+    edit(
+        fixtures_copy,
+        "users.json",
+        lambda r: r.append(
+            {"id": 50, "username": "extra", "password": "extra-pass", "customer": 4, "role": 3}
+        ),
+    )
+    app = create_app(Config(fixtures_dir=fixtures_copy))
+    api = Api(app.test_client())
+    body = api(
+        "recording/groups/create",
+        user=None,
+        auth_username="extra",
+        auth_password="extra-pass",
+        name="By extra",
+    )
+    assert code(body) == "200"
+    assert (
+        api("recording/groups/get", user="beta-admin", id=body["data"]["id"])["data"]["customer"]
+        == 4
+    )
+    app.extensions["mock_enswitch"].close()
