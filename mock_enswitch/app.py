@@ -26,8 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     service = Service(config)
     app.extensions["mock_enswitch"] = service
     app.register_blueprint(api_blueprint, url_prefix=config.path_prefix.rstrip("/") + API_ROOT)
-    if config.control_enabled:
-        app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
+    app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

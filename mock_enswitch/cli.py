@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_DB, Config
+from .faults import RuleError
 from .fixtures import FixtureError
 from .store.logstorage import CorruptDatabase
 from .versions import KNOWN_VERSIONS, format_version
@@ -116,6 +117,40 @@ def main() -> None:
     help="Seconds an auth_token lives; 0 never expires.",
 )
 @click.option(
+    "--faults",
+    "faults_file",
+    envvar=env("faults"),
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="JSON or YAML file of fault rules to apply from the start (and after a reset).",
+)
+@click.option(
+    "--fail",
+    multiple=True,
+    envvar=env("fail"),
+    metavar="FUNCTION=CODE",
+    help="Shorthand fault rule, repeatable: e.g. recording/groups/create=402, "
+    "recording/=503 (a prefix), *=close. Env: space-separated.",
+)
+@click.option(
+    "--control-token",
+    envvar=env("control_token"),
+    help="Require this token in the X-Mock-Enswitch-Token header on /_mock/ calls.",
+)
+@click.option(
+    "--control-open",
+    is_flag=True,
+    envvar=env("control_open"),
+    help="Serve the /_mock/ control API without a token on a non-loopback address.",
+)
+@click.option(
+    "--journal-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar=env("journal_size"),
+    help="Calls kept in the request journal (oldest dropped).",
+)
+@click.option(
     "--threads",
     default=8,
     show_default=True,
@@ -123,18 +158,17 @@ def main() -> None:
     envvar=env("threads"),
     help="Worker threads of the WSGI server.",
 )
-def serve(memory: bool, **options) -> None:
+def serve(memory: bool, fail: tuple[str, ...], **options) -> None:
     """Serve the mock API with the production WSGI server (waitress)."""
-    config = Config(**options)
+    config = Config(fail=tuple(fail), **options)
     if memory:
         config.db_path = None
     run(config)
 
 
 def run(config: Config) -> None:
-    from waitress.server import create_server
-
     from . import create_app
+    from .server import make_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config.control_enabled = (
@@ -142,9 +176,9 @@ def run(config: Config) -> None:
     )
     try:
         app = create_app(config)
-    except (FixtureError, CorruptDatabase) as error:
+    except (FixtureError, CorruptDatabase, RuleError) as error:
         raise click.ClickException(str(error)) from None
-    server = create_server(app, host=config.host, port=config.port, threads=config.threads)
+    server = make_server(app, host=config.host, port=config.port, threads=config.threads)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
     click.echo(

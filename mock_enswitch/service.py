@@ -6,11 +6,18 @@ reading and checking the fixture files before the database is touched.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import yaml
+
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
 from .domain.switch import Switch
+from .faults import FaultEngine, Rule, RuleError, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, load
+from .journal import Journal
 from .store.database import Database
 from .versions import parse_version
 
@@ -26,6 +33,8 @@ class Service:
         }
         self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
         seed = load(self.fixtures_dir)  # checked before the database is opened or touched
+        self.faults = FaultEngine(start_up_rules(config))
+        self.journal = Journal(config.journal_size)
         self.db = Database(config.db_path, fsync=config.fsync)
         self.switch = Switch(self.db, token_expiry=config.token_expiry)
         if config.token_secret:
@@ -38,9 +47,33 @@ class Service:
         return self.db.lock
 
     def reset(self) -> None:
-        """Put the data back to the fixtures (read again from their files); IDs restart."""
+        """Back to how the mock started: data from the fixtures (read again from their files) with
+        IDs restarting, the fault rules of --faults/--fail only, and an empty journal."""
         seed = load(self.fixtures_dir)
         self.db.replace_all(seed.directory, seed.groups)
+        self.faults.reset()
+        self.journal.clear()
 
     def close(self) -> None:
         self.db.close()
+
+
+def start_up_rules(config: Config) -> list[Rule]:
+    """The rules of `--faults FILE` (JSON, or YAML by its suffix) then of each `--fail`."""
+    rules: list[Rule] = []
+    if config.faults_file is not None:
+        rules.extend(read_faults_file(config.faults_file))
+    rules.extend(shorthand_rule(text) for text in config.fail)
+    return rules
+
+
+def read_faults_file(path: Path) -> list[Rule]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if Path(path).suffix in (".yaml", ".yml") else json.loads(text)
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        raise RuleError(str(path), f"cannot read the faults file: {error}") from None
+    try:
+        return parse_rules(data)
+    except RuleError as error:
+        raise RuleError(f"{path}: {error.field}", error.message.split(": ", 1)[-1]) from None

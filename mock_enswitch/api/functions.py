@@ -279,3 +279,8 @@ FUNCTIONS: tuple[Function, ...] = (
 )
 
 BY_PATH = {function.path: function for function in FUNCTIONS}
+
+SECRET_PARAMS = frozenset(
+    param.name for function in FUNCTIONS for param in function.params if param.secret
+)
+"""Parameters whose values never reach a log, the journal or an error message."""

@@ -1,31 +1,86 @@
-"""The /api/json/ blueprint: read the request, dispatch under the one lock, reply in the envelope."""
+"""The /api/json/ blueprint: read the request, apply a fault if one fires, else dispatch under the
+one lock; every call is journaled, and logged without its query string or body."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, Response, current_app, g, request
 
-from ..domain.errors import ApiError
+from ..domain import directory
+from ..domain.errors import ApiError, BadRequest
+from ..faults import RuleError, parse_rule
+from ..faults.rules import shorthand_effect
+from ..journal import masked
 from .dispatch import dispatch
 from .envelope import error_body, reply
-from .params import read_params
+from .faulted import faulted_reply, wait
+from .functions import SECRET_PARAMS
+from .params import INTEGER_TEXT, read_params
 
 log = logging.getLogger("mock_enswitch.api")
 
 blueprint = Blueprint("enswitch_api", __name__)
+
+FAULT_HEADER = "X-Mock-Enswitch-Fault"
+
+
+@blueprint.before_request
+def start() -> None:
+    g.started = time.time()
+    g.function = (request.view_args or {}).get("path", "").strip("/")
+    g.params = {}
+    g.user = ""
+    g.fault = None
 
 
 @blueprint.route("/", defaults={"path": ""}, methods=["GET", "POST"], strict_slashes=False)
 @blueprint.route("/<path:path>", methods=["GET", "POST"], strict_slashes=False)
 def call_function(path: str) -> Response:
     service = current_app.extensions["mock_enswitch"]
-    g.function = path.strip("/")
     raw = read_params(request)
-    g.user = raw.get("auth_username", "")
+    g.params, g.user = raw, raw.get("auth_username", "")
+    chosen = choose_fault(service, raw)
+    if chosen is not None:
+        g.fault, effect = chosen
+        wait(effect)  # outside the lock: a slow call never holds up the others
+        faulted = faulted_reply(effect, request.environ)
+        if faulted is not None:
+            return faulted  # decided before dispatch: a faulted call changes nothing
     with service.lock:
         body = dispatch(service, g.function, raw)
     return reply(body)
+
+
+def choose_fault(service, raw: dict[str, str]):
+    """The per-request header first, then the rules; (source, effect) or None."""
+    header = request.headers.get(FAULT_HEADER)
+    if header is not None:
+        try:
+            return "header", parse_rule({"effect": shorthand_effect(header, FAULT_HEADER)}).effect
+        except RuleError as error:
+            raise BadRequest(FAULT_HEADER, error.message) from None
+    return service.faults.decide(
+        {
+            "function": g.function,
+            "method": request.method,
+            "user": g.user,
+            "params": raw,
+            "customer": lambda: concerned_customer(service, raw),
+        }
+    )
+
+
+def concerned_customer(service, raw: dict[str, str]) -> int | None:
+    """The `customer` parameter when given, else the customer of the user named in the call
+    (looked up without checking the password: a fault may stand in for a 401)."""
+    text = raw.get("customer", "")
+    if INTEGER_TEXT.match(text):
+        return int(text)
+    with service.lock:
+        person = directory.person_by_username(service.db, g.user) if g.user else None
+    return person["customer"] if person else None
 
 
 @blueprint.errorhandler(ApiError)
@@ -34,14 +89,28 @@ def api_error(error: ApiError) -> Response:
 
 
 @blueprint.after_request
-def log_call(response: Response) -> Response:
-    """One line per call: never the query string or body, which carry the password."""
+def journal_and_log(response: Response) -> Response:
+    """Journal the call; log one line: never the query string or body, which carry passwords."""
+    service = current_app.extensions["mock_enswitch"]
+    code = g.get("enswitch_code", "")
+    service.journal.record(
+        {
+            "time": g.get("started", time.time()),
+            "function": g.get("function", ""),
+            "method": request.method,
+            "params": masked(g.get("params", {}), SECRET_PARAMS),
+            "user": g.get("user", ""),
+            "fault": g.get("fault"),
+            "code": code,
+        }
+    )
     log.info(
-        "%s %s function=%s user=%s code=%s",
+        "%s %s function=%s user=%s code=%s%s",
         request.method,
         request.path,
         g.get("function", ""),
         g.get("user", ""),
-        g.get("enswitch_code", ""),
+        code,
+        f" fault={g.fault}" if g.get("fault") is not None else "",
     )
     return response

@@ -1,27 +1,114 @@
-"""The /_mock/ blueprint: what a test harness or a compose health check asks the mock."""
+"""The /_mock/ control API: health, reset, fault rules, the request journal, stored groups.
+
+Apart from the Enswitch API on purpose: plain JSON, its own errors ({"error", "field"}), and its
+own guard. Health always answers (a compose health check must see it on any address); the rest
+is on when bound to loopback, or with --control-open, or with --control-token, in which case the
+token must come in the X-Mock-Enswitch-Token header.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+import hmac
 
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ..domain.groups import present
+from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
 
 blueprint = Blueprint("control", __name__)
+
+TOKEN_HEADER = "X-Mock-Enswitch-Token"
+
+
+def service():
+    return current_app.extensions["mock_enswitch"]
+
+
+def problem(status: int, message: str, field: str = "") -> tuple[Response, int]:
+    return jsonify(error=message, field=field), status
+
+
+@blueprint.before_request
+def guard():
+    if request.endpoint == "control.health":
+        return None
+    config = service().config
+    if not config.control_enabled:
+        return problem(
+            404,
+            "The control API is off: bound to a public address without "
+            "--control-token or --control-open.",
+        )
+    if config.control_token and not hmac.compare_digest(
+        request.headers.get(TOKEN_HEADER, "").encode(), config.control_token.encode()
+    ):
+        return problem(401, f"The control API needs the {TOKEN_HEADER} header.", TOKEN_HEADER)
+    return None
 
 
 @blueprint.get("/health")
 def health():
     """200 once the fixtures are loaded, which is true as soon as the app exists."""
-    service = current_app.extensions["mock_enswitch"]
-    return jsonify(status="ok", enswitch_version=service.config.enswitch_version)
+    return jsonify(status="ok", enswitch_version=service().config.enswitch_version)
 
 
 @blueprint.post("/reset")
 def reset():
-    service = current_app.extensions["mock_enswitch"]
     try:
-        with service.lock:
-            service.reset()
+        with service().lock:
+            service().reset()
     except FixtureError as error:
-        return jsonify(error=str(error)), 400
+        return problem(400, str(error))
     return jsonify(status="reset")
+
+
+@blueprint.get("/faults")
+def list_faults():
+    return jsonify(faults=service().faults.listing())
+
+
+@blueprint.post("/faults")
+def add_fault():
+    data = request.get_json(silent=True)
+    if data is None:
+        return problem(400, "Send the rule as a JSON object (Content-Type: application/json).")
+    try:
+        rule = parse_rule(data)
+    except RuleError as error:
+        return problem(400, error.message, error.field)
+    return jsonify(id=service().faults.add(rule)), 201
+
+
+@blueprint.delete("/faults/<int:rule_id>")
+def delete_fault(rule_id: int):
+    if not service().faults.remove(rule_id):
+        return problem(404, f"No fault rule {rule_id}.", "id")
+    return "", 204
+
+
+@blueprint.delete("/faults")
+def delete_faults():
+    service().faults.clear()
+    return "", 204
+
+
+@blueprint.get("/requests")
+def list_requests():
+    entries = service().journal.entries(
+        function=request.args.get("function"), user=request.args.get("user")
+    )
+    return jsonify(requests=entries)
+
+
+@blueprint.delete("/requests")
+def clear_requests():
+    service().journal.clear()
+    return "", 204
+
+
+@blueprint.get("/groups")
+def list_groups():
+    with service().lock:
+        groups = [present(group) for group in service().db.groups()]
+    return jsonify(groups=groups)

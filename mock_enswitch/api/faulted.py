@@ -1,0 +1,59 @@
+"""Replies for injected faults: an Enswitch envelope with any code, or a broken transport.
+
+The envelope carries the documented message of the code (domain/errors.py), so a client that
+shows or matches on messages sees what the real switch would send.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from flask import Response, current_app, g, json
+
+from ..domain.errors import STANDARD_MESSAGES
+from ..faults import Effect
+from ..server import DropConnection, can_drop
+from .envelope import envelope, reply
+
+PROXY_PAGE = (
+    "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+PROXY_STATUS = {"502": "502 Bad Gateway", "503": "503 Service Temporarily Unavailable"}
+GENERIC_MESSAGE = "Error."
+
+
+def wait(effect: Effect) -> None:
+    """The effect's delay, fixed or uniform between its bounds; call it outside every lock."""
+    if effect.delay is not None:
+        low, high = effect.delay
+        time.sleep(low if low == high else random.uniform(low, high))
+
+
+def faulted_reply(effect: Effect, environ: dict) -> Response | None:
+    """The reply that replaces the call's own, or None when the effect is a delay alone."""
+    if effect.code is not None:
+        message = effect.message
+        if message is None:
+            message = STANDARD_MESSAGES.get(effect.code, GENERIC_MESSAGE)
+        return reply(envelope(effect.code, effect.key, message))
+    if effect.network is None:
+        return None
+    g.enswitch_code = effect.network
+    if effect.network == "close":
+        if can_drop(environ):
+            return current_app.response_class(_drop(), mimetype="application/json")
+        return current_app.response_class(b"", headers={"Connection": "close"})
+    if effect.network == "truncate":
+        whole = json.dumps(envelope("200", data={"id": 1}))
+        return current_app.response_class(whole[: len(whole) // 2], mimetype="application/json")
+    status = PROXY_STATUS[effect.network]
+    return current_app.response_class(
+        PROXY_PAGE.format(status=status), status=int(effect.network), mimetype="text/html"
+    )
+
+
+def _drop():
+    raise DropConnection
+    yield b""  # a generator: raised when the server starts writing the body, not before

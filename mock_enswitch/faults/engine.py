@@ -1,0 +1,119 @@
+"""The fault-rule engine: which rule, if any, fires for a call.
+
+Rules are tried in the order they were added; the first whose matcher matches and whose trigger
+fires wins, and the rules after it do not see the call. Each rule counts the calls it matched,
+so "every 2nd", "after 5" and "the first 3" are per rule; a seeded probability has its own random
+generator, so the same seed gives the same sequence of faults on the same sequence of calls.
+The engine has its own lock: it never waits for the database lock, nor the database for it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .rules import Effect, Rule
+
+
+@dataclass
+class ActiveRule:
+    id: int
+    rule: Rule
+    seen: int = 0
+    fired: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def listing(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, **self.rule.source}
+        if self.rule.trigger.times is not None:
+            out["remaining"] = self.rule.trigger.times - self.fired
+        return out
+
+    def expired(self, now: float) -> bool:
+        until = self.rule.trigger.until
+        return until is not None and now >= until
+
+    def fires(self) -> bool:
+        """Counts one matching call; True if the trigger fires on it."""
+        trigger = self.rule.trigger
+        self.seen += 1
+        counted = self.seen - (trigger.after or 0)
+        if counted <= 0:
+            return False
+        if trigger.every is not None and counted % trigger.every:
+            return False
+        if trigger.probability is not None and self.rng.random() >= trigger.probability:
+            return False
+        self.fired += 1
+        return True
+
+    def used_up(self) -> bool:
+        times = self.rule.trigger.times
+        return times is not None and self.fired >= times
+
+
+class FaultEngine:
+    def __init__(self, baseline: Iterable[Rule] = ()) -> None:
+        """`baseline`: the rules given at start (--faults, --fail); `reset()` restores them."""
+        self._baseline = tuple(baseline)
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the start-up rules, with fresh counters; IDs restart at 1."""
+        with self._lock:
+            self._ids = itertools.count(1)
+            self._rules: list[ActiveRule] = []
+            for rule in self._baseline:
+                self._add(rule)
+
+    def add(self, rule: Rule) -> int:
+        with self._lock:
+            return self._add(rule)
+
+    def _add(self, rule: Rule) -> int:
+        active = ActiveRule(next(self._ids), rule)
+        if rule.trigger.seed is not None:
+            active.rng.seed(rule.trigger.seed)
+        self._rules.append(active)
+        return active.id
+
+    def remove(self, rule_id: int) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [active for active in self._rules if active.id != rule_id]
+            return len(self._rules) != before
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules = []
+
+    def listing(self) -> list[dict[str, Any]]:
+        with self._lock:
+            self._drop_expired(time.time())
+            return [active.listing() for active in self._rules]
+
+    def decide(self, call: dict[str, Any]) -> tuple[int, Effect] | None:
+        """The (rule id, effect) that fires for `call`, if any.
+
+        `call` has "function", "method", "user", "params", and "customer": a callable giving the
+        customer the call concerns, only looked up when a rule matches on customer.
+        """
+        with self._lock:
+            if not self._rules:
+                return None
+            self._drop_expired(time.time())
+            for active in self._rules:
+                if active.rule.match.matches(call) and active.fires():
+                    if active.used_up():
+                        self._rules.remove(active)
+                    return active.id, active.rule.effect
+        return None
+
+    def _drop_expired(self, now: float) -> None:
+        self._rules = [active for active in self._rules if not active.expired(now)]
