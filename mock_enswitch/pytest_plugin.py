@@ -1,0 +1,105 @@
+"""The pytest plugin, found by pytest through the `pytest11` entry point: installing the package
+is all the set-up.
+
+    def test_create(enswitch):
+        body = enswitch.call("recording/groups/create", name="Sales")
+        assert body["responses"][0]["code"] == "200"
+
+One live server per test session (per xdist worker: each worker is its own session, so ports and
+state are never shared), started only when a test first asks for `enswitch`; before each test the
+fixture resets data, rules and journal. `@pytest.mark.enswitch_fixtures("dir")` gives a module or
+test a server seeded from another fixture directory (one server per directory per session).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .testing import Enswitch, MockServer, fixture_passwords
+
+DEFAULT_USER = "acme-admin"
+MARKER = "enswitch_fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mock-enswitch")
+    group.addoption(
+        "--enswitch-fixtures",
+        metavar="DIR",
+        default=None,
+        help="Fixture directory for the mock-enswitch test server.",
+    )
+    parser.addini(
+        "enswitch_fixtures",
+        "Fixture directory for the mock-enswitch test server (relative to the ini file).",
+        default=None,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(directory): seed the mock-enswitch server of these tests from another fixture "
+        "directory (relative to the test file).",
+    )
+
+
+class Servers:
+    """The session's servers, one per fixture directory, started on first use."""
+
+    def __init__(self) -> None:
+        self._servers: dict[Path, MockServer] = {}
+
+    def get(self, fixtures_dir: Path | None) -> MockServer:
+        key = fixtures_dir.resolve() if fixtures_dir else None
+        if key not in self._servers:
+            self._servers[key] = MockServer(key)
+        return self._servers[key]
+
+    def stop(self) -> None:
+        for server in self._servers.values():
+            server.stop()
+        self._servers.clear()
+
+
+def configured_dir(config: pytest.Config) -> Path | None:
+    option = config.getoption("enswitch_fixtures")
+    if option:
+        return Path(option)
+    ini = config.getini("enswitch_fixtures")
+    if ini:
+        base = config.inipath.parent if config.inipath else config.rootpath
+        return base / ini
+    return None
+
+
+@pytest.fixture(scope="session")
+def enswitch_servers():
+    servers = Servers()
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture(scope="session")
+def enswitch_server(enswitch_servers, pytestconfig) -> MockServer:
+    """The session's default server (its `url`, `port`, `fixtures_dir`); no reset per test."""
+    return enswitch_servers.get(configured_dir(pytestconfig))
+
+
+@pytest.fixture
+def enswitch(request: pytest.FixtureRequest, enswitch_servers) -> Enswitch:
+    """A clean mock for this test: data, fault rules and journal reset before it starts."""
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is not None:
+        directory = Path(marker.args[0])
+        if not directory.is_absolute():
+            directory = request.path.parent / directory
+    else:
+        directory = configured_dir(request.config)
+    server = enswitch_servers.get(directory)
+    client = Enswitch(server.url, fixture_passwords(server.fixtures_dir), DEFAULT_USER)
+    client.reset()
+    yield client
+    client.cleanup()

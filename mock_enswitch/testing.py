@@ -1,0 +1,187 @@
+"""Test helpers behind the pytest plugin, usable on their own: a mock server in a child process,
+and a small client for the Enswitch API and the /_mock/ control API (stdlib only: no requests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from .fixtures import DEFAULT_DIR, FILES
+
+READY = "ready on port "
+
+
+class ServerError(RuntimeError):
+    """The mock server did not start; the message carries what it printed."""
+
+
+class MockServer:
+    """`mock-enswitch serve --memory --port 0` in a child process, on a free loopback port.
+
+    A child process rather than a thread: the server's threads, signals and state never mix with
+    the test process's, and stopping it is one signal. Start-up costs a fraction of a second once
+    per test session (or per xdist worker).
+    """
+
+    def __init__(self, fixtures_dir: Path | None = None, *args: str, timeout: float = 30) -> None:
+        self.fixtures_dir = Path(fixtures_dir) if fixtures_dir else DEFAULT_DIR
+        command = [
+            sys.executable,
+            "-m",
+            "mock_enswitch",
+            "serve",
+            "--memory",
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--fixtures",
+            str(self.fixtures_dir),
+            *args,
+        ]
+        # Output goes to a file: a pipe nobody reads would fill up and block the server.
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
+        self.process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        self.port = self._wait_ready(timeout)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        self._log.seek(0)
+        return self._log.read()
+
+    def _wait_ready(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            output = self.output()
+            if READY in output:
+                return int(output.split(READY, 1)[1].split()[0])
+            if self.process.poll() is not None:
+                self.stop()
+                raise ServerError(f"mock-enswitch exited at start:\n{output}")
+            time.sleep(0.01)
+        self.stop()
+        raise ServerError(f"mock-enswitch not ready after {timeout} s:\n{output}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if not self._log.closed:
+            self._log.close()
+
+
+def fixture_passwords(fixtures_dir: Path) -> dict[str, str]:
+    people = json.loads((Path(fixtures_dir) / FILES["people"]).read_text(encoding="utf-8"))
+    return {person["username"]: person["password"] for person in people}
+
+
+class Enswitch:
+    """What a test gets from the `enswitch` fixture: the mock's address, its users, and helpers.
+
+    `call()` returns the parsed envelope; fault rules added through `add_fault()`/`fail()` are
+    removed by `cleanup()` (the fixture does it at the end of each test).
+    """
+
+    def __init__(self, url: str, users: dict[str, str], default_user: str | None = None) -> None:
+        self.url = url
+        self.api_url = f"{url}/api/json/"
+        self.users = dict(users)
+        self.default_user = default_user if default_user in self.users else None
+        self._added: list[int] = []
+
+    # The Enswitch API.
+
+    def call(self, function: str, user: str | None = "", method: str = "GET", **params: Any):
+        """Call `function` as `user` (default: the fixtures' acme-admin; None: no credentials)."""
+        user = self.default_user if user == "" else user
+        if user is not None:
+            params = {"auth_username": user, "auth_password": self.users[user], **params}
+        query = urlencode({name: str(value) for name, value in params.items()})
+        url = self.api_url + function.strip("/") + "/"
+        if method.upper() == "GET":
+            request = urllib.request.Request(f"{url}?{query}")
+        else:
+            request = urllib.request.Request(url, data=query.encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    # The control API.
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}/_mock/{path}",
+            data=None if body is None else json.dumps(body).encode(),
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            with error:
+                raise ValueError(f"{method} /_mock/{path}: {error.code} {error.read()!r}") from None
+        return json.loads(text) if text else None
+
+    def reset(self) -> None:
+        """Data back to the fixtures, IDs restarted, no rules, empty journal."""
+        self.control("POST", "reset")
+        self._added.clear()
+
+    def add_fault(self, rule: dict) -> int:
+        rule_id = self.control("POST", "faults", rule)["id"]
+        self._added.append(rule_id)
+        return rule_id
+
+    def fail(self, function: str | None, code: str | int, **trigger: Any) -> int:
+        """Shorthand: `function` (exact, a prefix ending in "/", or None for all) answers `code`
+        (an Enswitch code, or "close"/"truncate"/"502"/"503"); `trigger` as in a rule."""
+        text = str(code)
+        effect = (
+            {"network": text} if text in ("close", "truncate", "502", "503") else {"code": text}
+        )
+        rule: dict[str, Any] = {"effect": effect}
+        if function:
+            rule["match"] = {"function": function}
+        if trigger:
+            rule["trigger"] = trigger
+        return self.add_fault(rule)
+
+    def faults(self) -> list[dict]:
+        return self.control("GET", "faults")["faults"]
+
+    def remove_fault(self, rule_id: int) -> None:
+        self.control("DELETE", f"faults/{rule_id}")
+
+    def requests(self, function: str | None = None, user: str | None = None) -> list[dict]:
+        """The journal of calls, oldest first, passwords shown as ***."""
+        query = urlencode({k: v for k, v in (("function", function), ("user", user)) if v})
+        return self.control("GET", "requests" + (f"?{query}" if query else ""))["requests"]
+
+    def groups(self) -> list[dict]:
+        """Every stored record group, whoever owns it."""
+        return self.control("GET", "groups")["groups"]
+
+    def cleanup(self) -> None:
+        """Remove the rules this test added that are still there."""
+        present = {rule["id"] for rule in self.faults()}
+        for rule_id in self._added:
+            if rule_id in present:
+                self.remove_fault(rule_id)
+        self._added.clear()
