@@ -6,26 +6,33 @@ reading and checking the fixture files before the database is touched.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
 from .domain.switch import Switch
 from .fixtures import DEFAULT_DIR, load
 from .store.database import Database
-from .versions import parse_version
+from .versions import NEWEST, format_version, parse_version
 
 
 class Service:
     def __init__(self, config: Config) -> None:
-        self.config = config
-        self.version = parse_version(config.enswitch_version)
+        self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
+        seed = load(self.fixtures_dir)  # checked before the database is opened or touched
+        # An explicit version (CLI or environment) wins over the fixture directory's settings.json,
+        # which wins over the newest; the resolved one is what health and the document report.
+        chosen = config.enswitch_version or seed.enswitch_version or format_version(NEWEST)
+        self.version = parse_version(chosen)
+        self.config = config = dataclasses.replace(
+            config, enswitch_version=format_version(self.version)
+        )
         self.functions: dict[str, Function] = {
             function.path: served
             for function in FUNCTIONS
             if (served := function.at(self.version)) is not None
         }
-        self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
-        seed = load(self.fixtures_dir)  # checked before the database is opened or touched
         self.db = Database(config.db_path, fsync=config.fsync)
         self.switch = Switch(self.db, token_expiry=config.token_expiry)
         if config.token_secret:

@@ -25,3 +25,12 @@ def reset():
     except FixtureError as error:
         return jsonify(error=str(error)), 400
     return jsonify(status="reset")
+
+
+@blueprint.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.1 document of the Enswitch API as this mock serves it (its version, prefix)."""
+    from ..openapi import document
+
+    service = current_app.extensions["mock_enswitch"]
+    return jsonify(document(service.version, service.config.path_prefix))
