@@ -48,8 +48,6 @@ class FixtureError(Exception):
 class Seed:
     directory: dict[str, list[dict]]
     groups: list[dict]
-    enswitch_version: str | None = None
-    """From the optional settings.json: the version this directory's data is meant for."""
 
 
 def load(directory: Path) -> Seed:
@@ -65,8 +63,7 @@ def load(directory: Path) -> Seed:
         _complete_group(directory, index, g, records)
         for index, g in enumerate(records["record_groups"])
     ]
-    directory_records = {kind: records[kind] for kind in SHAPES if kind != "record_groups"}
-    return Seed(directory_records, groups, read_settings(directory).get("enswitch_version"))
+    return Seed({kind: records[kind] for kind in SHAPES if kind != "record_groups"}, groups)
 
 
 SETTINGS = "settings.json"

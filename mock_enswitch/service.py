@@ -12,19 +12,14 @@ from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
 from .domain.switch import Switch
-from .fixtures import DEFAULT_DIR, load
+from .fixtures import DEFAULT_DIR, load, read_settings
 from .store.database import Database
 from .versions import NEWEST, format_version, parse_version
 
 
 class Service:
     def __init__(self, config: Config) -> None:
-        self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
-        seed = load(self.fixtures_dir)  # checked before the database is opened or touched
-        # An explicit version (CLI or environment) wins over the fixture directory's settings.json,
-        # which wins over the newest; the resolved one is what health and the document report.
-        chosen = config.enswitch_version or seed.enswitch_version or format_version(NEWEST)
-        self.version = parse_version(chosen)
+        self.version = resolve_version(config)
         self.config = config = dataclasses.replace(
             config, enswitch_version=format_version(self.version)
         )
@@ -33,6 +28,8 @@ class Service:
             for function in FUNCTIONS
             if (served := function.at(self.version)) is not None
         }
+        self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
+        seed = load(self.fixtures_dir)  # checked before the database is opened or touched
         self.db = Database(config.db_path, fsync=config.fsync)
         self.switch = Switch(self.db, token_expiry=config.token_expiry)
         if config.token_secret:
@@ -51,3 +48,12 @@ class Service:
 
     def close(self) -> None:
         self.db.close()
+
+
+def resolve_version(config: Config) -> tuple[int, int]:
+    """An explicit version (CLI or environment) wins over the fixture directory's settings.json,
+    which wins over the newest. Read once at start: a reset does not change the version."""
+    settings = read_settings(config.fixtures_dir or DEFAULT_DIR)
+    return parse_version(
+        config.enswitch_version or settings.get("enswitch_version") or format_version(NEWEST)
+    )
