@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import signal
 import socket
@@ -15,7 +16,7 @@ from .config import DEFAULT_DB, Config
 from .faults import RuleError
 from .fixtures import FixtureError
 from .store.logstorage import CorruptDatabase
-from .versions import KNOWN_VERSIONS, format_version
+from .versions import KNOWN_VERSIONS, NEWEST, format_version
 
 
 def env(name: str) -> str:
@@ -90,11 +91,11 @@ def main() -> None:
 )
 @click.option(
     "--enswitch-version",
-    default=format_version(KNOWN_VERSIONS[-1]),
-    show_default=True,
+    default=None,
     type=click.Choice([format_version(v) for v in KNOWN_VERSIONS]),
     envvar=env("enswitch_version"),
-    help="Enswitch version to emulate.",
+    help="Enswitch version to emulate.  [default: the fixture directory's settings.json, "
+    f"else {format_version(NEWEST)}]",
 )
 @click.option(
     "--strict",
@@ -181,9 +182,9 @@ def run(config: Config) -> None:
     server = make_server(app, host=config.host, port=config.port, threads=config.threads)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
+    version = app.extensions["mock_enswitch"].config.enswitch_version
     click.echo(
-        f"mock-enswitch {config.enswitch_version} serving http://{host}:{port}/api/json/ "
-        f"(data: {where})",
+        f"mock-enswitch {version} serving http://{host}:{port}/api/json/ (data: {where})",
         err=True,
     )
     click.echo(f"ready on port {port}", err=True)
@@ -202,6 +203,29 @@ def run(config: Config) -> None:
             app.extensions["mock_enswitch"].close()
         click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)
+
+
+@main.command()
+@click.option(
+    "--enswitch-version",
+    default=format_version(NEWEST),
+    show_default=True,
+    type=click.Choice([format_version(v) for v in KNOWN_VERSIONS]),
+    envvar=env("enswitch_version"),
+    help="Enswitch version the document describes.",
+)
+@click.option(
+    "--path-prefix",
+    default="",
+    envvar=env("path_prefix"),
+    help="The prefix the API is served under, e.g. /local.",
+)
+def openapi(enswitch_version: str, path_prefix: str) -> None:
+    """Print the OpenAPI 3.1 document of the API as a version serves it (JSON)."""
+    from .openapi import document
+    from .versions import parse_version
+
+    click.echo(json.dumps(document(parse_version(enswitch_version), path_prefix), indent=2))
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .versions import NEWEST, format_version
-
 DEFAULT_DB = Path("mock-enswitch.db.json")
 
 
@@ -24,7 +22,9 @@ class Config:
     """Drop stored data at start and seed again from the fixtures."""
     fsync: bool = False
     """Force every acknowledged write to disk (survives power loss, not only a process crash)."""
-    enswitch_version: str = format_version(NEWEST)
+    enswitch_version: str | None = None
+    """The Enswitch version to emulate, e.g. "4.2". None (not given): the fixture directory's
+    settings.json, else the newest version the reference knows (`versions.NEWEST`)."""
     strict: bool = False
     """Answer 400 on parameters the emulated version does not know, instead of ignoring them."""
     path_prefix: str = ""

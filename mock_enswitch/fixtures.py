@@ -16,6 +16,7 @@ from .api.functions import BY_PATH
 from .api.params import convert
 from .domain.errors import BadRequest
 from .domain.groups import NEW_GROUP
+from .versions import format_version, parse_version
 
 DEFAULT_DIR = Path(__file__).parent / "default_fixtures"
 """The shipped fixtures: `fixtures/` at the top of the repository, linked into the package."""
@@ -63,6 +64,38 @@ def load(directory: Path) -> Seed:
         for index, g in enumerate(records["record_groups"])
     ]
     return Seed({kind: records[kind] for kind in SHAPES if kind != "record_groups"}, groups)
+
+
+SETTINGS = "settings.json"
+SETTING_NAMES = ("enswitch_version",)
+
+
+def read_settings(directory: Path) -> dict[str, Any]:
+    """The optional settings.json of a fixture directory, e.g. {"enswitch_version": "4.2"}.
+
+    An explicit --enswitch-version (or its environment variable) still wins over it."""
+    path = directory / SETTINGS
+    if not path.exists():
+        return {}
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FixtureError(f"{path}: not valid JSON: {error}") from None
+    if not isinstance(settings, dict):
+        raise FixtureError(f"{path}: expected a JSON object of settings")
+    for name in settings:
+        if name not in SETTING_NAMES:
+            raise FixtureError(
+                f"{path}: unknown setting {name!r}; known: {', '.join(SETTING_NAMES)}"
+            )
+    if "enswitch_version" in settings:
+        try:
+            settings["enswitch_version"] = format_version(
+                parse_version(settings["enswitch_version"])
+            )
+        except ValueError as error:
+            raise FixtureError(f"{path}: field 'enswitch_version': {error}") from None
+    return settings
 
 
 def _read(directory: Path, kind: str) -> list[dict]:

@@ -6,6 +6,7 @@ reading and checking the fixture files before the database is touched.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -16,16 +17,18 @@ from .api.table import Function
 from .config import Config
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, parse_rules, shorthand_rule
-from .fixtures import DEFAULT_DIR, load
+from .fixtures import DEFAULT_DIR, load, read_settings
 from .journal import Journal
 from .store.database import Database
-from .versions import parse_version
+from .versions import NEWEST, format_version, parse_version
 
 
 class Service:
     def __init__(self, config: Config) -> None:
-        self.config = config
-        self.version = parse_version(config.enswitch_version)
+        self.version = resolve_version(config)
+        self.config = config = dataclasses.replace(
+            config, enswitch_version=format_version(self.version)
+        )
         self.functions: dict[str, Function] = {
             function.path: served
             for function in FUNCTIONS
@@ -77,3 +80,12 @@ def read_faults_file(path: Path) -> list[Rule]:
         return parse_rules(data)
     except RuleError as error:
         raise RuleError(f"{path}: {error.field}", error.message.split(": ", 1)[-1]) from None
+
+
+def resolve_version(config: Config) -> tuple[int, int]:
+    """An explicit version (CLI or environment) wins over the fixture directory's settings.json,
+    which wins over the newest. Read once at start: a reset does not change the version."""
+    settings = read_settings(config.fixtures_dir or DEFAULT_DIR)
+    return parse_version(
+        config.enswitch_version or settings.get("enswitch_version") or format_version(NEWEST)
+    )

@@ -7,6 +7,8 @@ the OpenAPI document all read this table; handlers receive clean typed values.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..domain import groups, login
 from ..domain.groups import MESSAGE_CHOICES, NEW_GROUP
 from .table import (
@@ -18,6 +20,7 @@ from .table import (
     Earlier,
     Function,
     Param,
+    Record,
 )
 
 AUTH = (
@@ -30,6 +33,7 @@ AUTH = (
         auth=True,
         secret=True,
         added=(4, 1),
+        note="authentication tokens, section 1.4 of the reference",
     ),
 )
 
@@ -105,6 +109,7 @@ def group_fields(default_of) -> tuple[Param, ...]:
             default=default_of("message"),
             choices=MESSAGE_CHOICES,
             added=(4, 0),
+            note="our decision: listed by the 4.1/4.2 guides, in no change-history line",
         ),
         Param(
             "owner",
@@ -136,13 +141,39 @@ def group_fields(default_of) -> tuple[Param, ...]:
     )
 
 
-GROUP_CHANGES = (
-    ((3, 13), "Function added."),
-    ((3, 14), "fraction input parameter changed to allow a value of 0."),
-    ((3, 15), "beep input parameter added."),
-    ((4, 0), "message input parameter added."),
-    ((4, 2), "transcribe parameter added."),
+GROUP_RECORD = Record(
+    fields=(
+        Param("id", INTEGER, "ID of record group.", required=True),
+        Param("customer", INTEGER, "ID of customer the record group belongs to.", required=True),
+        Param("name", STRING, "Name.", required=True),
+        *(
+            dataclasses.replace(param, required=True, default=None)
+            for param in group_fields(NEW_GROUP.__getitem__)
+        ),
+    )
 )
+"""A record group as get and list return it: the settings' columns, as the version had them."""
+
+PERSON_RECORD = Record(
+    fields=(
+        Param("id", INTEGER, "ID of user.", required=True),
+        Param("username", STRING, "Username.", required=True),
+        Param("customer", INTEGER, "ID of the user's customer.", required=True),
+        Param("role", INTEGER, "ID of the user's role.", required=True),
+        Param("auth_token", STRING, "Authentication token (with token=1).", added=(4, 1)),
+        Param(
+            "auth_token_expiry", INTEGER, "Seconds the token has left (with token=1).", added=(4, 1)
+        ),
+        Param(
+            "auth_token_expires",
+            INTEGER,
+            "Unix time the token expires; omitted when tokens never expire (with token=1).",
+            added=(4, 1),
+        ),
+    ),
+    complete=False,
+)
+"""The caller's fields as user/login returns them: never the password; fixtures may add columns."""
 
 CODES = {
     "200": "Success.",
@@ -170,7 +201,7 @@ FUNCTIONS: tuple[Function, ...] = (
         privileges=("administrator",),
         feature="recording",
         returns='The ID of the created record group: {"id": 123}.',
-        changes=GROUP_CHANGES,
+        data=Record(fields=(Param("id", INTEGER, "ID of the new record group.", required=True),)),
         params=(
             *AUTH,
             Param("name", STRING, "Name.", required=True, min_length=1, max_length=MAX_STRING),
@@ -194,7 +225,6 @@ FUNCTIONS: tuple[Function, ...] = (
         codes=codes("201", "204", "400", "401", "402", "403", "404"),
         privileges=("record",),
         feature="recording",
-        changes=GROUP_CHANGES,
         params=(
             *AUTH,
             GROUP_ID,
@@ -220,6 +250,7 @@ FUNCTIONS: tuple[Function, ...] = (
         feature="recording",
         documented=False,
         returns="An object of the record group's fields.",
+        data=GROUP_RECORD,
         params=(*AUTH, GROUP_ID),
     ),
     Function(
@@ -232,6 +263,7 @@ FUNCTIONS: tuple[Function, ...] = (
         feature="recording",
         documented=False,
         returns="An array of record-group objects.",
+        data=dataclasses.replace(GROUP_RECORD, many=True),
         params=(
             *AUTH,
             Param(
@@ -264,7 +296,7 @@ FUNCTIONS: tuple[Function, ...] = (
         privileges=("user",),
         returns="The user's fields (never the password); with token=1 also auth_token, "
         "auth_token_expiry (seconds left) and auth_token_expires (Unix time).",
-        changes=(((3, 13), "Function added."), ((4, 1), "token parameter added.")),
+        data=PERSON_RECORD,
         params=(
             *AUTH,
             Param(

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 from flask import Request
 
 from ..domain.errors import BadRequest
+from ..versions import format_version
 from .table import INTEGER, Default, Function, Param
 
 INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -58,14 +59,11 @@ def validate(function: Function, raw: dict[str, str], strict: bool = False) -> d
     """The typed values of `function`'s parameters, defaults applied; 400 naming the first bad one.
 
     Defaults that are not values ("Current value.", "Customer of authentication user.") leave the
-    parameter out, for the domain to fill in. Unknown parameters are ignored, as Enswitch ignores
-    them, unless `strict`.
+    parameter out, for the domain to fill in. Unknown parameters, including those the emulated
+    version has not got yet, are ignored (the guides do not say otherwise), unless `strict`.
     """
     if strict:
-        known = {param.name for param in function.params}
-        for name in raw:
-            if name not in known:
-                raise BadRequest(name, f"Unknown parameter {name} for {function.path}.")
+        check_known(function, raw)
     values: dict[str, Any] = {}
     for param in function.params:
         if param.auth:
@@ -77,6 +75,21 @@ def validate(function: Function, raw: dict[str, str], strict: bool = False) -> d
         elif not isinstance(param.default, Default) and param.default is not None:
             values[param.name] = param.default
     return values
+
+
+def check_known(function: Function, raw: dict[str, str]) -> None:
+    """400 on the first parameter `function` (as its version serves it) does not take."""
+    known = {param.name for param in function.params}
+    for name in raw:
+        if name in known:
+            continue
+        if name in function.later and function.version is not None:
+            raise BadRequest(
+                name,
+                f"Unknown parameter {name} for {function.path} in Enswitch "
+                f"{format_version(function.version)} (added in {format_version(function.later[name])}).",
+            )
+        raise BadRequest(name, f"Unknown parameter {name} for {function.path}.")
 
 
 def convert(param: Param, text: str) -> Any:

@@ -1,7 +1,8 @@
 """The vocabulary of the function table: parameters, functions, and how they looked in older versions.
 
-Everything version-dependent is data here (`added`, `Earlier`), so parsing, version emulation and
-the OpenAPI document are derived from one declaration and no handler checks a version by hand.
+Everything version-dependent is data here (`added`, `Earlier`), so parsing, version emulation, the
+change history and the OpenAPI document are derived from one declaration and no handler checks a
+version by hand: `Function.at(version)` is the function exactly as that version serves it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ MAX_INTEGER = 2**31 - 1
 
 MAX_STRING = 255
 """Our bound for free-text strings the guides leave unbounded: a VARCHAR(255) column."""
+
+FIRST: Version = (3, 13)
+"""The JSON API arrived in 3.13: every function page says "3.13 Function added"."""
 
 
 class Default(enum.Enum):
@@ -53,11 +57,13 @@ class Param:
     maximum: int | None = None
     min_length: int | None = None
     max_length: int | None = None
-    added: Version = (3, 13)
+    added: Version = FIRST
     earlier: tuple[Earlier, ...] = ()
     secret: bool = False
     auth: bool = False
     """Credentials: checked by authentication (401), never by parameter validation (400)."""
+    note: str = ""
+    """Why `added` is what it is when the guides' change history does not say (one of our decisions)."""
 
     def at(self, version: Version) -> Param | None:
         """This parameter as `version` had it, or None if it did not exist yet."""
@@ -70,6 +76,21 @@ class Param:
         return dataclasses.replace(param, earlier=())
 
 
+@dataclass(frozen=True)
+class Record:
+    """The shape of a function's `data`: one object (or a list of them) with these fields.
+
+    Fields carry `added` like parameters, so an older version does not return a column it did not
+    have yet. `complete=False` says more fields may appear (a person's fixture columns)."""
+
+    fields: tuple[Param, ...]
+    many: bool = False
+    complete: bool = True
+
+    def at(self, version: Version) -> Record:
+        return dataclasses.replace(self, fields=tuple(f for f in self.fields if f.at(version)))
+
+
 Operation = Callable[..., Any]
 
 
@@ -78,7 +99,7 @@ class Function:
     path: str
     summary: str
     operation: Operation
-    """domain callable(switch, caller, values, validate_only) -> data or None."""
+    """domain callable(call, values) -> data or None."""
     success: str
     """"200" (returns data) or "204" (returns none)."""
     codes: Mapping[str, str]
@@ -87,18 +108,61 @@ class Function:
     """Role privileges any one of which admits the caller; () means any authenticated user."""
     feature: str | None = None
     """Rate-plan feature the customer concerned must have (403 otherwise)."""
-    added: Version = (3, 13)
+    added: Version = FIRST
     documented: bool = True
     """False where the guides are silent and the shape is one of "Our decisions"."""
     returns: str = ""
-    changes: tuple[tuple[Version, str], ...] = field(default=())
+    data: Record | None = None
+    """The shape of `data` on success (None: the function returns none)."""
+    version: Version | None = None
+    """Set by `at()`: the version this copy of the function is served as."""
+    later: Mapping[str, Version] = field(default_factory=dict)
+    """Set by `at()`: parameters this version does not know yet, with the version adding them."""
 
     def at(self, version: Version) -> Function | None:
         """This function as `version` served it, or None if it did not exist yet."""
         if version < self.added:
             return None
         params = tuple(p for p in (param.at(version) for param in self.params) if p is not None)
-        return dataclasses.replace(self, params=params)
+        later = {p.name: p.added for p in self.params if p.at(version) is None}
+        data = self.data.at(version) if self.data else None
+        operation = self.operation
+        if self.data and data and len(data.fields) < len(self.data.fields):
+            hidden = {f.name for f in self.data.fields} - {f.name for f in data.fields}
+            operation = _without(self.operation, frozenset(hidden))
+        return dataclasses.replace(
+            self,
+            params=params,
+            data=data,
+            operation=operation,
+            version=version,
+            later=later,
+        )
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def history(self) -> list[tuple[Version, str]]:
+        """The change history, as the guides' "Change history" lists it, derived from the table."""
+        lines = [(self.added, "Function added.")]
+        for param in self.params:
+            if param.added > self.added:
+                note = f" ({param.note})" if param.note else ""
+                lines.append((param.added, f"{param.name} input parameter added.{note}"))
+            for change in param.earlier:
+                lines.append((change.until, change.note))
+        return sorted(lines, key=lambda line: line[0])
+
+
+def _without(operation: Operation, hidden: frozenset[str]) -> Operation:
+    """`operation` whose returned record(s) lack the fields an older version did not have yet."""
+
+    def older(*args: Any, **kwargs: Any) -> Any:
+        data = operation(*args, **kwargs)
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in hidden}
+        if isinstance(data, list):
+            return [{k: v for k, v in row.items() if k not in hidden} for row in data]
+        return data
+
+    return older

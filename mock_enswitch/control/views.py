@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from ..domain.groups import present
 from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
+from ..openapi import document
 
 blueprint = Blueprint("control", __name__)
 
@@ -112,3 +113,10 @@ def list_groups():
     with service().lock:
         groups = [present(group) for group in service().db.groups()]
     return jsonify(groups=groups)
+
+
+@blueprint.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.1 document of the Enswitch API as this mock serves it (its version, prefix)."""
+    mock = service()
+    return jsonify(document(mock.version, mock.config.path_prefix))
