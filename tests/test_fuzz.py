@@ -1,0 +1,144 @@
+"""Hypothesis over every function's parameters (from the function table): whatever arrives, the
+reply is the envelope with a documented code, never a 5xx, and a rejected call changes nothing."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_enswitch import Config, create_app
+from mock_enswitch.api.functions import FUNCTIONS
+
+CREDENTIALS = [
+    {"auth_username": "owner", "auth_password": "owner-pass"},
+    {"auth_username": "acme-admin", "auth_password": "acme-admin-pass"},
+    {"auth_username": "acme-recorder", "auth_password": "acme-recorder-pass"},
+    {"auth_username": "acme-admin", "auth_password": "wrong"},
+    {},
+]
+
+values = st.one_of(
+    st.text(max_size=300),
+    st.integers().map(str),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "1",
+            "-1",
+            "100",
+            "101",
+            "2147483648",
+            " 5 ",
+            "+3",
+            "1e3",
+            "0x10",
+            "null",
+            "true",
+            "3;4",
+            "a&b=c",
+            "%",
+            "%ff",
+            "\x00",
+            "é",
+            "💥",
+        ]
+    ),
+)
+
+
+def params_for(function):
+    names = [param.name for param in function.params if not param.auth]
+    return st.dictionaries(
+        st.one_of(st.sampled_from(names), st.text(min_size=1, max_size=12)), values, max_size=8
+    )
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app(Config())
+    yield app.test_client()
+    app.extensions["mock_enswitch"].close()
+
+
+def stored(client) -> list:
+    return client.get("/_mock/groups").get_json()["groups"]
+
+
+def query(pairs: list[tuple[str, str]], separators: list[str]) -> str:
+    parts = [f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in pairs]
+    out = ""
+    for index, part in enumerate(parts):
+        out += (separators[index % len(separators)] if index else "") + part
+    return out
+
+
+def check_reply(response, function, before, client) -> None:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    body = response.get_json()
+    assert isinstance(body, dict) and set(body) <= {"responses", "data"}
+    first = body["responses"][0]
+    assert set(first) == {"code", "key", "message"}
+    assert all(isinstance(first[k], str) for k in first)
+    assert first["code"] in function.codes, body
+    if first["code"] not in ("200", "204"):
+        assert "data" not in body
+        assert stored(client) == before, f"a rejected call ({first}) changed stored data"
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.path)
+@settings(
+    max_examples=120,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_any_parameters_get_an_envelope_and_rejections_change_nothing(client, function, data):
+    params = data.draw(params_for(function))
+    auth = data.draw(st.sampled_from(CREDENTIALS))
+    pairs = list({**auth, **params}.items())
+    repeated = data.draw(st.lists(st.sampled_from(pairs), max_size=2)) if pairs else []
+    pairs += [(name, data.draw(values)) for name, _ in repeated]
+    separators = data.draw(st.lists(st.sampled_from([";", "&"]), min_size=1, max_size=3))
+    how = data.draw(st.sampled_from(["get", "form", "json"]))
+    before = stored(client)
+    url = f"/api/json/{function.path}/"
+    if how == "get":
+        response = client.get(f"{url}?{query(pairs, separators)}")
+    elif how == "form":
+        response = client.post(
+            url, data=query(pairs, separators), content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        response = client.post(url, json=dict(pairs))
+    check_reply(response, function, before, client)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    body=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode)),
+    content_type=st.sampled_from(
+        [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+            "text/plain",
+            "",
+        ]
+    ),
+)
+def test_any_body_gets_an_envelope(client, body, content_type):
+    function = FUNCTIONS[0]
+    before = stored(client)
+    response = client.post(f"/api/json/{function.path}/", data=body, content_type=content_type)
+    check_reply(response, function, before, client)
