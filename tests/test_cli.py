@@ -79,3 +79,23 @@ def test_a_broken_fixture_stops_start_up_with_a_clear_message(tmp_path, fixtures
     assert "roles.json: record 0 (id 1): field 'privileges' is missing" in result.stderr
     assert "Traceback" not in result.stderr
     assert not db.exists()
+
+
+def test_the_readme_configuration_reference_covers_every_serve_option():
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from mock_enswitch.cli import main
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    command = main.commands["serve"]
+    options = [p for p in command.params if p.opts[0].startswith("--") and p.name != "help"]
+    assert len(options) >= 17
+    for param in options:
+        option = param.opts[0]
+        variable = "MOCK_ENSWITCH_" + option[2:].upper().replace("-", "_")
+        assert f"`{option}" in readme, option
+        assert f"`{variable}`" in readme, variable
+        assert param.envvar == variable
+    assert CliRunner().invoke(main, ["serve", "--help"]).exit_code == 0

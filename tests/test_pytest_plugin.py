@@ -4,6 +4,7 @@ subprocess (so only the installed entry point can have loaded the plugin), alone
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,12 @@ def test_a_broken_fixture_directory_fails_with_the_servers_message(pytester: pyt
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*roles.json: not valid JSON*"])
+
+
+def test_the_readme_example_runs_as_written(pytester: pytest.Pytester):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Using it from pytest", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_readme=example)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
