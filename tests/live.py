@@ -50,6 +50,11 @@ class LiveServer:
             time.sleep(0.02)
         raise RuntimeError("server not ready in time:\n" + self.output())
 
+    def get(self, path: str) -> dict:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
+            assert response.status == 200
+            return json.loads(response.read())
+
     def call(self, function: str, method: str = "GET", **params) -> dict:
         data = urlencode({k: str(v) for k, v in params.items()})
         url = f"{self.url}/api/json/{function}/"

@@ -7,22 +7,17 @@ function table, so a wrong `added`/`Earlier` in the table fails here.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
+from live import LiveServer
 
 from mock_enswitch import Config, create_app
 from mock_enswitch.api.table import INTEGER, Earlier, Function, Param, Record
-from mock_enswitch.cli import free_port, main
+from mock_enswitch.cli import main
 from mock_enswitch.fixtures import DEFAULT_DIR, FixtureError
 from mock_enswitch.versions import KNOWN_VERSIONS, format_version, parse_version
 
@@ -392,54 +387,7 @@ def test_group_functions_history_matches_the_guides():
 
 # --- a real server --------------------------------------------------------------------------
 
-SERVE = [sys.executable, "-c", "from mock_enswitch.cli import main; main()", "serve", "--memory"]
-
-
-class LiveServer:
-    """`mock-enswitch serve ARGS` on a free loopback port, its output in a file (never a full pipe)."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
-        self.process = subprocess.Popen(
-            [*SERVE, *args, "--port", str(self.port)],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, **(env or {})},
-        )
-        deadline = time.monotonic() + 30
-        while "ready on port" not in self.output():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                output = self.stop()
-                raise RuntimeError("server did not start:\n" + output)
-            time.sleep(0.02)
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
-
-    def get(self, path: str) -> dict:
-        url = f"http://127.0.0.1:{self.port}{path}"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            assert response.status == 200
-            return json.loads(response.read())
-
-    def call(self, function: str, **params) -> dict:
-        params = {"auth_username": "acme-admin", "auth_password": "acme-admin-pass", **params}
-        return self.get(f"/api/json/{function}/?" + urlencode(params).replace("&", ";"))
-
-    def stop(self) -> str:
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        output = self.output()
-        self.log.close()
-        return output
+ADMIN = {"auth_username": "acme-admin", "auth_password": "acme-admin-pass"}
 
 
 @pytest.fixture
@@ -447,25 +395,24 @@ def live():
     servers: list[LiveServer] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> LiveServer:
-        servers.append(LiveServer(*args, env=env))
+        servers.append(LiveServer("--memory", *args, env=env))
         return servers[-1]
 
     yield start
     for server in servers:
-        if not server.log.closed:
-            server.stop()
+        server.__exit__()
 
 
 def test_serve_at_3_15_strict_over_http(live):
     server = live("--enswitch-version", "3.15", "--strict")
     assert server.get("/_mock/health")["enswitch_version"] == "3.15"
-    created = server.call("recording/groups/create", name="Live", beep=4)
+    created = server.call("recording/groups/create", **ADMIN, name="Live", beep=4)
     assert code(created) == "200"
-    group = server.call("recording/groups/get", id=created["data"]["id"])["data"]
+    group = server.call("recording/groups/get", **ADMIN, id=created["data"]["id"])["data"]
     assert group["beep"] == 4 and "transcribe" not in group and "message" not in group
-    refused = server.call("recording/groups/update", id=1, transcribe=1)
+    refused = server.call("recording/groups/update", **ADMIN, id=1, transcribe=1)
     assert (code(refused), key(refused)) == ("400", "transcribe")
-    zero = server.call("recording/groups/update", id=1, fraction=0)
+    zero = server.call("recording/groups/update", **ADMIN, id=1, fraction=0)
     assert code(zero) == "204"
     document = server.get("/_mock/openapi.json")
     assert document["info"]["version"] == "3.15"
@@ -478,5 +425,5 @@ def test_serve_takes_the_version_from_env_over_the_fixture_directory(live, tmp_p
     assert from_dir.get("/_mock/health")["enswitch_version"] == "4.2"
     from_env = live("--fixtures", str(directory), env={"MOCK_ENSWITCH_ENSWITCH_VERSION": "3.13"})
     assert from_env.get("/_mock/health")["enswitch_version"] == "3.13"
-    refused = from_env.call("recording/groups/update", id=1, fraction=0)
+    refused = from_env.call("recording/groups/update", **ADMIN, id=1, fraction=0)
     assert (code(refused), key(refused)) == ("400", "fraction")
