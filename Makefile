@@ -25,5 +25,8 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest -n 2
 
+bench: install
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -25,30 +25,10 @@ class ServerError(RuntimeError):
     """The mock server did not start; the message carries what it printed."""
 
 
-class MockServer:
-    """`mock-enswitch serve --memory --port 0` in a child process, on a free loopback port.
+class ServerProcess:
+    """A server command in a child process that prints "ready on port N" once it listens."""
 
-    A child process rather than a thread: the server's threads, signals and state never mix with
-    the test process's, and stopping it is one signal. Start-up costs a fraction of a second once
-    per test session (or per xdist worker).
-    """
-
-    def __init__(self, fixtures_dir: Path | None = None, *args: str, timeout: float = 30) -> None:
-        self.fixtures_dir = Path(fixtures_dir) if fixtures_dir else DEFAULT_DIR
-        command = [
-            sys.executable,
-            "-m",
-            "mock_enswitch",
-            "serve",
-            "--memory",
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--fixtures",
-            str(self.fixtures_dir),
-            *args,
-        ]
+    def __init__(self, command: list[str], timeout: float = 30) -> None:
         # Output goes to a file: a pipe nobody reads would fill up and block the server.
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
@@ -70,10 +50,10 @@ class MockServer:
                 return int(output.split(READY, 1)[1].split()[0])
             if self.process.poll() is not None:
                 self.stop()
-                raise ServerError(f"mock-enswitch exited at start:\n{output}")
+                raise ServerError(f"server exited at start:\n{output}")
             time.sleep(0.01)
         self.stop()
-        raise ServerError(f"mock-enswitch not ready after {timeout} s:\n{output}")
+        raise ServerError(f"server not ready after {timeout} s:\n{output}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -85,6 +65,37 @@ class MockServer:
                 self.process.wait()
         if not self._log.closed:
             self._log.close()
+
+
+class MockServer(ServerProcess):
+    """`mock-enswitch serve --memory --port 0` in a child process, on a free loopback port.
+
+    A child process rather than a thread: the server's threads, signals and state never mix with
+    the test process's, and stopping it is one signal. Start-up costs a fraction of a second once
+    per test session (or per xdist worker). `*args` are more `serve` options (e.g. `--db FILE`
+    with `memory=False`).
+    """
+
+    def __init__(
+        self, fixtures_dir: Path | None = None, *args: str, memory: bool = True, timeout: float = 30
+    ) -> None:
+        self.fixtures_dir = Path(fixtures_dir) if fixtures_dir else DEFAULT_DIR
+        command = [
+            sys.executable,
+            "-m",
+            "mock_enswitch",
+            "serve",
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--fixtures",
+            str(self.fixtures_dir),
+            *args,
+        ]
+        if memory:
+            command.append("--memory")
+        super().__init__(command, timeout)
 
 
 def fixture_passwords(fixtures_dir: Path) -> dict[str, str]:

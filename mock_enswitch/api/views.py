@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -26,34 +27,44 @@ blueprint = Blueprint("enswitch_api", __name__)
 FAULT_HEADER = "X-Mock-Enswitch-Fault"
 
 
+@dataclass
+class Exchange:
+    """One call as the journal and the log see it, filled in as the request goes (kept in `g`
+    as one object: every `g`/`request` access goes through a context-local proxy)."""
+
+    function: str
+    method: str
+    started: float = field(default_factory=time.time)
+    params: dict[str, str] = field(default_factory=dict)
+    user: str = ""
+    fault: int | str | None = None
+
+
 @blueprint.before_request
 def start() -> None:
-    g.started = time.time()
-    g.function = (request.view_args or {}).get("path", "").strip("/")
-    g.params = {}
-    g.user = ""
-    g.fault = None
+    g.exchange = Exchange((request.view_args or {}).get("path", "").strip("/"), request.method)
 
 
 @blueprint.route("/", defaults={"path": ""}, methods=["GET", "POST"], strict_slashes=False)
 @blueprint.route("/<path:path>", methods=["GET", "POST"], strict_slashes=False)
 def call_function(path: str) -> Response:
     service = current_app.extensions["mock_enswitch"]
+    exchange = g.exchange
     raw = read_params(request)
-    g.params, g.user = raw, raw.get("auth_username", "")
-    chosen = choose_fault(service, raw)
+    exchange.params, exchange.user = raw, raw.get("auth_username", "")
+    chosen = choose_fault(service, exchange)
     if chosen is not None:
-        g.fault, effect = chosen
+        exchange.fault, effect = chosen
         wait(effect)  # outside the lock: a slow call never holds up the others
         faulted = faulted_reply(effect, request.environ)
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
     with service.lock:
-        body = dispatch(service, g.function, raw)
+        body = dispatch(service, exchange.function, raw)
     return reply(body)
 
 
-def choose_fault(service, raw: dict[str, str]):
+def choose_fault(service, exchange: Exchange):
     """The per-request header first, then the rules; (source, effect) or None."""
     header = request.headers.get(FAULT_HEADER)
     if header is not None:
@@ -63,23 +74,23 @@ def choose_fault(service, raw: dict[str, str]):
             raise BadRequest(FAULT_HEADER, error.message) from None
     return service.faults.decide(
         {
-            "function": g.function,
-            "method": request.method,
-            "user": g.user,
-            "params": raw,
-            "customer": lambda: concerned_customer(service, raw),
+            "function": exchange.function,
+            "method": exchange.method,
+            "user": exchange.user,
+            "params": exchange.params,
+            "customer": lambda: concerned_customer(service, exchange),
         }
     )
 
 
-def concerned_customer(service, raw: dict[str, str]) -> int | None:
+def concerned_customer(service, exchange: Exchange) -> int | None:
     """The `customer` parameter when given, else the customer of the user named in the call
     (looked up without checking the password: a fault may stand in for a 401)."""
-    text = raw.get("customer", "")
+    text = exchange.params.get("customer", "")
     if INTEGER_TEXT.match(text):
         return int(text)
     with service.lock:
-        person = directory.person_by_username(service.db, g.user) if g.user else None
+        person = directory.person_by_username(service.db, exchange.user) if exchange.user else None
     return person["customer"] if person else None
 
 
@@ -91,26 +102,27 @@ def api_error(error: ApiError) -> Response:
 @blueprint.after_request
 def journal_and_log(response: Response) -> Response:
     """Journal the call; log one line: never the query string or body, which carry passwords."""
-    service = current_app.extensions["mock_enswitch"]
+    exchange = g.exchange
     code = g.get("enswitch_code", "")
-    service.journal.record(
+    current_app.extensions["mock_enswitch"].journal.record(
         {
-            "time": g.get("started", time.time()),
-            "function": g.get("function", ""),
-            "method": request.method,
-            "params": masked(g.get("params", {}), SECRET_PARAMS),
-            "user": g.get("user", ""),
-            "fault": g.get("fault"),
+            "time": exchange.started,
+            "function": exchange.function,
+            "method": exchange.method,
+            "params": masked(exchange.params, SECRET_PARAMS),
+            "user": exchange.user,
+            "fault": exchange.fault,
             "code": code,
         }
     )
-    log.info(
-        "%s %s function=%s user=%s code=%s%s",
-        request.method,
-        request.path,
-        g.get("function", ""),
-        g.get("user", ""),
-        code,
-        f" fault={g.fault}" if g.get("fault") is not None else "",
-    )
+    if log.isEnabledFor(logging.INFO):
+        log.info(
+            "%s %s function=%s user=%s code=%s%s",
+            exchange.method,
+            request.path,
+            exchange.function,
+            exchange.user,
+            code,
+            f" fault={exchange.fault}" if exchange.fault is not None else "",
+        )
     return response

@@ -29,6 +29,7 @@ class Database:
         """A file database at `path` (kept across restarts), or a memory one when `path` is None."""
         self.path = path
         self.lock = threading.RLock()
+        self._directory_cache: dict[str, dict[int, dict]] = {}
         if path is None:
             self._db = TinyDB(storage=MemoryStorage)
         else:
@@ -48,6 +49,7 @@ class Database:
         Every record carries its `id`; the group counter restarts after the highest group id.
         """
         with self.lock:
+            self._directory_cache.clear()
             self._db.drop_tables()
             for kind in DIRECTORY_KINDS:
                 self._db.table(kind).insert_multiple(
@@ -65,11 +67,20 @@ class Database:
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
 
     def records(self, kind: str) -> list[dict]:
-        return [dict(record) for record in self._db.table(kind).all()]
+        return [dict(record) for record in self._directory(kind).values()]
 
     def record(self, kind: str, record_id: int) -> dict | None:
-        found = self._db.table(kind).get(doc_id=record_id)
+        found = self._directory(kind).get(record_id)
         return dict(found) if found is not None else None
+
+    def _directory(self, kind: str) -> dict[int, dict]:
+        """The directory tables change only in `replace_all`, and every call reads them (who is
+        calling, their role, their reach): kept parsed by ID until the next replace_all."""
+        cached = self._directory_cache.get(kind)
+        if cached is None:
+            cached = {record.doc_id: record for record in self._db.table(kind).all()}
+            self._directory_cache[kind] = cached
+        return cached
 
     # Record groups.
 

@@ -9,7 +9,7 @@ so a crash mid-write corrupts it and a write costs time in proportion to the who
   process crash (SIGKILL) loses nothing written before the call returned; with `fsync=True` the
   line is also forced to disk, so power loss loses nothing either;
 - when the log outgrows the snapshot, the whole data is written as a new snapshot (temp file,
-  fsync, rename) and the log is emptied. The snapshot is an ordinary TinyDB JSON file.
+  fsync with `fsync=True`, rename) and the log is emptied. The snapshot is an ordinary TinyDB JSON file.
 
 Opening replays the log over the snapshot; a torn last line (a crash mid-append) is dropped.
 Replaying a log that a crash left behind after a snapshot is harmless: each line replaces a
@@ -68,7 +68,8 @@ class LogStorage(Storage):
         with open(temp, "w", encoding="utf-8") as out:
             json.dump(self._data, out, ensure_ascii=False, separators=(",", ":"))
             out.flush()
-            os.fsync(out.fileno())
+            if self.fsync:  # a process crash cannot lose what the OS holds; power loss can
+                os.fsync(out.fileno())
         os.replace(temp, self.path)
         self._sync_directory()
         self._snapshot_bytes = self.path.stat().st_size
