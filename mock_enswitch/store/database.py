@@ -20,7 +20,7 @@ from .logstorage import LogStorage
 
 DIRECTORY_KINDS = ("customers", "people", "roles", "rate_plans")
 GROUP_TABLE_PREFIX = "record_groups:"
-SHARD_SIZE = 32
+SHARD_SIZE = 16
 COUNTERS = "counters"
 
 

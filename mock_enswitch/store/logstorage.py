@@ -66,7 +66,8 @@ class LogStorage(Storage):
         """Write the whole data as the new snapshot, atomically, then empty the log."""
         temp = self.path.with_name(self.path.name + ".tmp")
         with open(temp, "w", encoding="utf-8") as out:
-            json.dump(self._data, out, ensure_ascii=False, separators=(",", ":"))
+            # dumps, not dump: only the one-shot encoder is the C one (json.dump is ~10x slower)
+            out.write(json.dumps(self._data, ensure_ascii=False, separators=(",", ":")))
             out.flush()
             if self.fsync:  # a process crash cannot lose what the OS holds; power loss can
                 os.fsync(out.fileno())
