@@ -46,6 +46,7 @@ values = st.one_of(
             "\x00",
             "é",
             "💥",
+            "\ud800x",
         ]
     ),
 )
@@ -70,7 +71,10 @@ def stored(client) -> list:
 
 
 def query(pairs: list[tuple[str, str]], separators: list[str]) -> str:
-    parts = [f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in pairs]
+    parts = [
+        f"{quote(name, safe='')}={quote(value, safe='', errors='surrogatepass')}"
+        for name, value in pairs
+    ]
     out = ""
     for index, part in enumerate(parts):
         out += (separators[index % len(separators)] if index else "") + part

@@ -297,3 +297,12 @@ def test_a_rejected_update_changes_no_field(api):
 
 def test_unknown_parameters_are_ignored(api):
     assert get(api, create(api, colour="blue"))["name"] == "Test group"
+
+
+def test_a_lone_surrogate_in_a_json_body_is_a_400_and_stores_nothing(api):
+    body = b'{"auth_username": "acme-admin", "auth_password": "acme-admin-pass", "name": "\\ud800"}'
+    response = api.client.post(
+        "/api/json/recording/groups/create/", data=body, content_type="application/json"
+    )
+    assert code(response.get_json()) == "400"
+    assert [g["id"] for g in api("recording/groups/list")["data"]] == [1]

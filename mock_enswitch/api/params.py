@@ -40,11 +40,22 @@ def read_params(request: Request) -> dict[str, str]:
         if not isinstance(body, dict):
             raise BadRequest("", "The JSON body is not a JSON object of parameters.")
         params.update({str(key): _as_text(value) for key, value in body.items()})
+        if not _encodable("".join(params) + "".join(params.values())):
+            # JSON escapes can spell lone surrogates ("\ud800"): no reply or file could carry them.
+            raise BadRequest("", "Parameters are not valid UTF-8.")
     elif request.mimetype == "multipart/form-data":
         params.update(request.form.to_dict(flat=True))
     else:
         params.update(parse_query(request.get_data(cache=True)))
     return params
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _as_text(value: Any) -> str:
