@@ -170,3 +170,21 @@ def test_fsync_mode_stores_the_same(tmp_path):
     reopened = Database(tmp_path / "db.json", fsync=True)
     assert reopened.group(new)["name"] == "synced"
     reopened.close()
+
+
+def test_a_reset_is_one_snapshot_so_a_crash_never_leaves_half_of_it(tmp_path):
+    live = tmp_path / "live"
+    live.mkdir()
+    db = Database(live / "db.json")
+    db.replace_all(DIRECTORY, GROUPS)
+    kept = db.insert_group({"customer": 1, "name": "before the reset"})
+    log_before = (live / "db.json.log").read_bytes()
+    db.replace_all(DIRECTORY, [{"id": 7, "customer": 1, "name": "seven"}])
+    assert (live / "db.json.log").read_bytes() == b""  # nothing appended piecemeal
+    crash_copy(live, tmp_path / "after")
+    db.close()
+    after = Database(tmp_path / "after" / "db.json")
+    assert [g["id"] for g in after.groups()] == [7]
+    after.close()
+    assert log_before  # the write before the reset went through the log
+    assert kept == 41

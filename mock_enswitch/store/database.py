@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -47,8 +48,12 @@ class Database:
         """Drop everything and store this directory and these groups (seeding and reset).
 
         Every record carries its `id`; the group counter restarts after the highest group id.
+        In file mode nothing is appended meanwhile: the new whole is written as one snapshot at
+        the end (temp file, rename), so a crash leaves either all of the old data or all the new.
         """
-        with self.lock:
+        storage = self._db.storage
+        deferred = storage.deferred() if isinstance(storage, LogStorage) else nullcontext()
+        with self.lock, deferred:
             self._directory_cache.clear()
             self._db.drop_tables()
             for kind in DIRECTORY_KINDS:
@@ -60,9 +65,6 @@ class Database:
                 self._group_table(group["id"]).insert(Document(group, doc_id=group["id"]))
                 highest = max(highest, group["id"])
             self._db.table(COUNTERS).insert(Document({"next": highest + 1}, doc_id=1))
-            storage = self._db.storage
-            if isinstance(storage, LogStorage):
-                storage.compact()
 
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
 

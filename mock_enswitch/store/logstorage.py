@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ class LogStorage(Storage):
         replayed = self._replay_log()
         self._snapshot_bytes = self.path.stat().st_size if self.path.exists() else 0
         self._known = dict(self._data)
+        self._deferring = False
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - held open for the storage's life
         self._log_bytes = self._log.tell()
         if replayed or self._log_bytes:  # also drops a torn tail before appending to it
@@ -49,6 +51,16 @@ class LogStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         return self._data
+
+    @contextmanager
+    def deferred(self):
+        """Writes inside are kept in memory only; at the end the whole is one new snapshot."""
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
+        self.compact()
 
     def write(self, data: dict[str, Any]) -> None:
         lines = [
@@ -59,7 +71,7 @@ class LogStorage(Storage):
         lines += [{"table": name, "dropped": True} for name in self._known if name not in data]
         self._data = data
         self._known = dict(data)
-        if lines:
+        if lines and not self._deferring:
             self._append(lines)
 
     def compact(self) -> None:
