@@ -79,7 +79,7 @@ def read_faults_file(path: Path) -> list[Rule]:
     try:
         return parse_rules(data)
     except RuleError as error:
-        raise RuleError(f"{path}: {error.field}", error.message.split(": ", 1)[-1]) from None
+        raise RuleError(f"{path}: {error.field}", error.detail) from None
 
 
 def resolve_version(config: Config) -> tuple[int, int]:

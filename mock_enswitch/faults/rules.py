@@ -29,6 +29,7 @@ METHODS = ("GET", "POST")
 class RuleError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
+        self.detail = message
         self.message = f"{field}: {message}" if field else message
         super().__init__(self.message)
 
@@ -134,7 +135,7 @@ def parse_rules(data: Any) -> list[Rule]:
         except RuleError as error:
             raise RuleError(
                 f"[{index}]" + ("." + error.field if error.field else ""),
-                error.message.split(": ", 1)[-1],
+                error.detail,
             ) from None
     return rules
 
