@@ -12,6 +12,7 @@ from .api.views import blueprint as api_blueprint
 from .config import Config
 from .control.views import blueprint as control_blueprint
 from .service import Service
+from .store.logstorage import StorageFailed
 
 log = logging.getLogger("mock_enswitch")
 
@@ -28,6 +29,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(api_blueprint, url_prefix=config.path_prefix.rstrip("/") + API_ROOT)
     app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)
     return app
 
@@ -35,6 +37,13 @@ def create_app(config: Config | None = None) -> Flask:
 def _http_error(error: HTTPException) -> Response:
     """Routing errors (no such URL, PUT...) still answer in the envelope, never an HTML page."""
     return reply(envelope(str(error.code), "", error.description or error.name), error.code or 500)
+
+
+def _storage_failed(error: StorageFailed) -> Response:
+    """The database file refused a write (disk full...): the storage has put memory back as the
+    file holds it, so the client is told plainly that nothing was stored (HTTP 500, as below)."""
+    log.error("%s", error)
+    return reply(envelope("500", "", f"The mock could not store the change: {error}."), 500)
 
 
 def _unexpected_error(error: Exception) -> Response:

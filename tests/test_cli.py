@@ -81,6 +81,18 @@ def test_a_broken_fixture_stops_start_up_with_a_clear_message(tmp_path, fixtures
     assert not db.exists()
 
 
+def test_a_second_server_on_the_same_database_is_refused_at_start(tmp_path):
+    db = tmp_path / "db.json"
+    with LiveServer("--db", str(db)) as first:
+        created = first.call("recording/groups/create", **ADMIN, name="First")
+        result = run_cli("serve", "--db", str(db), "--port", "0")
+        assert result.returncode != 0
+        assert "in use by another mock-enswitch process" in result.stderr
+        assert "Traceback" not in result.stderr
+        got = first.call("recording/groups/get", **ADMIN, id=created["data"]["id"])
+        assert got["data"]["name"] == "First"  # the first server is unharmed
+
+
 def test_the_readme_configuration_reference_covers_every_serve_option():
     from pathlib import Path
 

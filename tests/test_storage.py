@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 
 import pytest
+from conftest import Api, code, credentials
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
+from mock_enswitch import Config, create_app
 from mock_enswitch.store.database import Database
-from mock_enswitch.store.logstorage import CorruptDatabase, LogStorage
+from mock_enswitch.store.logstorage import CorruptDatabase, LogStorage, StorageFailed
 
 DIRECTORY = {
     "customers": [{"id": 1, "name": "C", "parent": 0, "rate_plan": 1}],
@@ -74,7 +77,8 @@ def crash_copy(source_dir, target_dir):
     """The files as a SIGKILL would leave them: copied while the storage is still open."""
     target_dir.mkdir()
     for path in source_dir.iterdir():
-        shutil.copy(path, target_dir / path.name)
+        if path.is_file():
+            shutil.copy(path, target_dir / path.name)
 
 
 def test_writes_acknowledged_before_a_crash_are_replayed(tmp_path):
@@ -188,3 +192,149 @@ def test_a_reset_is_one_snapshot_so_a_crash_never_leaves_half_of_it(tmp_path):
     after.close()
     assert log_before  # the write before the reset went through the log
     assert kept == 41
+
+
+# LogStorage's file format and its failure windows (a "crash" copies the files of an open storage).
+
+
+def open_tinydb(tmp_path, name="db.json") -> TinyDB:
+    return TinyDB(tmp_path / name, storage=LogStorage)
+
+
+def log_lines(tmp_path) -> list[dict]:
+    return [json.loads(line) for line in (tmp_path / "db.json.log").read_text().splitlines()]
+
+
+def test_each_write_appends_one_line_with_only_the_changed_tables(tmp_path):
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": 1})
+    db.table("b").insert({"y": 1})
+    db.table("b").update({"y": 2}, doc_ids=[1])
+    assert [sorted(line["tables"]) for line in log_lines(tmp_path)] == [["a"], ["b"], ["b"]]
+    db.close()
+
+
+def test_a_create_is_one_log_line_holding_counter_and_group(tmp_path):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, GROUPS)
+    db.insert_group({"customer": 1, "name": "A"})
+    (line,) = log_lines(tmp_path)
+    assert sorted(line["tables"]) == ["counters", "record_groups:2"]
+    db.close()
+
+
+def test_dropping_tables_is_logged_too(tmp_path):
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": 1})
+    db.table("b").insert({"x": 1})
+    db.drop_table("a")
+    db.table("c").insert({"x": 2})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    reopened = open_tinydb(tmp_path / "crashed")
+    assert reopened.tables() == {"b", "c"}
+    reopened.close()
+
+
+def test_an_old_log_left_beside_a_new_snapshot_replays_harmlessly(tmp_path):
+    """The crash window between the snapshot's rename and emptying the log."""
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": 1})
+    db.table("b").insert({"y": 1})
+    db.drop_table("b")
+    db.table("a").update({"x": 2}, doc_ids=[1])
+    old_log = (tmp_path / "db.json.log").read_bytes()
+    db.storage.compact()
+    db.close()
+    (tmp_path / "db.json.log").write_bytes(old_log)
+    reopened = open_tinydb(tmp_path)
+    assert reopened.tables() == {"a"}
+    assert reopened.table("a").all() == [{"x": 2}]
+    reopened.close()
+
+
+def test_a_leftover_temp_file_from_a_crashed_compaction_is_ignored(tmp_path):
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": 1})
+    db.close()
+    (tmp_path / "db.json.tmp").write_text('{"a": {"1": {"x"')  # the crash cut it short
+    reopened = open_tinydb(tmp_path)
+    assert reopened.table("a").all() == [{"x": 1}]
+    reopened.close()
+
+
+def test_any_python_string_round_trips_even_a_lone_surrogate(tmp_path):
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": "\ud800 ☃"})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    for directory in (tmp_path, tmp_path / "crashed"):  # from the snapshot, and from the log
+        reopened = open_tinydb(directory)
+        assert reopened.table("a").all() == [{"x": "\ud800 ☃"}]
+        reopened.close()
+
+
+def test_a_second_server_cannot_open_the_same_file(tmp_path):
+    db = open_tinydb(tmp_path)
+    with pytest.raises(CorruptDatabase, match="in use by another mock-enswitch process"):
+        open_tinydb(tmp_path)
+    db.close()
+    open_tinydb(tmp_path).close()  # free again once closed
+
+
+class DiskFull:
+    """A log file whose next write puts `allowed` bytes on disk, then fails like a full disk."""
+
+    def __init__(self, log, allowed: int) -> None:
+        self.log, self.allowed = log, allowed
+
+    def __getattr__(self, name):
+        return getattr(self.log, name)
+
+    def write(self, data) -> int:
+        if self.allowed <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written = self.log.write(bytes(data[: self.allowed]))
+        self.allowed -= written
+        return written
+
+
+@pytest.mark.parametrize("allowed", [0, 25])
+def test_a_failed_append_stores_nothing_in_memory_or_on_disk(tmp_path, allowed):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, GROUPS)
+    kept = db.insert_group({"customer": 1, "name": "kept"})
+    storage = db._db.storage
+    storage._log = DiskFull(storage._log, allowed)
+    with pytest.raises(StorageFailed, match=r"db\.json\.log: cannot write \(No space left"):
+        db.insert_group({"customer": 1, "name": "lost"})
+    with pytest.raises(StorageFailed):
+        db.update_group(kept, {"name": "changed"})
+    assert [g["name"] for g in db.groups()] == ["one", "forty", "kept"]  # memory as on disk
+    storage._log = storage._log.log  # the disk has room again
+    again = db.insert_group({"customer": 1, "name": "again"})
+    assert again == kept + 1  # the failed create did not use up an ID
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    recovered = Database(tmp_path / "crashed" / "db.json")  # no torn line left in the middle
+    assert [g["name"] for g in recovered.groups()] == ["one", "forty", "kept", "again"]
+    recovered.close()
+
+
+def test_a_full_disk_is_a_500_envelope_and_the_server_goes_on(tmp_path):
+    app = create_app(Config(db_path=tmp_path / "db.json"))
+    api = Api(app.test_client())
+    storage = app.extensions["mock_enswitch"].db._db.storage
+    storage._log = DiskFull(storage._log, 10)
+    response = app.test_client().post(
+        "/api/json/recording/groups/create/", data={**credentials("acme-admin"), "name": "lost"}
+    )
+    assert response.status_code == 500
+    (answer,) = response.get_json()["responses"]
+    assert (answer["code"], answer["key"]) == ("500", "")
+    assert answer["message"].startswith("The mock could not store the change: ")
+    assert "No space left on device" in answer["message"]
+    storage._log = storage._log.log
+    assert [g["name"] for g in api("recording/groups/list")["data"]] == ["Acme sales"]
+    assert code(api("recording/groups/create", name="stored")) == "200"
+    app.extensions["mock_enswitch"].close()

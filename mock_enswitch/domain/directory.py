@@ -14,7 +14,7 @@ RESELLER = "reseller"
 
 
 def person_by_username(db: Database, username: str) -> dict | None:
-    return next((p for p in db.records("people") if p.get("username") == username), None)
+    return db.record_by("people", "username", username)
 
 
 def role_privileges(db: Database, role_id: int) -> frozenset[str]:

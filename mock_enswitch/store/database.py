@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -31,6 +31,7 @@ class Database:
         self.path = path
         self.lock = threading.RLock()
         self._directory_cache: dict[str, dict[int, dict]] = {}
+        self._indexes: dict[tuple[str, str], dict] = {}
         if path is None:
             self._db = TinyDB(storage=MemoryStorage)
         else:
@@ -48,32 +49,53 @@ class Database:
         """Drop everything and store this directory and these groups (seeding and reset).
 
         Every record carries its `id`; the group counter restarts after the highest group id.
-        In file mode nothing is appended meanwhile: the new whole is written as one snapshot at
-        the end (temp file, rename), so a crash leaves either all of the old data or all the new.
+        The new data is built aside and swapped in as one write (in file mode one new snapshot,
+        temp file then rename), so a crash leaves either all of the old data or all the new.
         """
-        storage = self._db.storage
-        deferred = storage.deferred() if isinstance(storage, LogStorage) else nullcontext()
-        with self.lock, deferred:
+        data: dict[str, dict[str, dict]] = {
+            kind: {str(record["id"]): dict(record) for record in directory.get(kind, [])}
+            for kind in DIRECTORY_KINDS
+        }
+        highest = 0
+        for group in groups:
+            data.setdefault(_group_table_name(group["id"]), {})[str(group["id"])] = dict(group)
+            highest = max(highest, group["id"])
+        data[COUNTERS] = {"1": {"next": highest + 1}}
+        with self.lock:
+            stale = self._db.tables()
+            storage = self._db.storage
+            if isinstance(storage, LogStorage):
+                storage.replace(data)
+            else:
+                storage.write(data)
+            for name in stale | set(data):  # TinyDB's per-table query caches knew the old data
+                self._db.table(name).clear_cache()
             self._directory_cache.clear()
-            self._db.drop_tables()
-            for kind in DIRECTORY_KINDS:
-                self._db.table(kind).insert_multiple(
-                    Document(record, doc_id=record["id"]) for record in directory.get(kind, [])
-                )
-            highest = 0
-            for group in groups:
-                self._group_table(group["id"]).insert(Document(group, doc_id=group["id"]))
-                highest = max(highest, group["id"])
-            self._db.table(COUNTERS).insert(Document({"next": highest + 1}, doc_id=1))
+            self._indexes.clear()
 
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
 
     def records(self, kind: str) -> list[dict]:
-        return [dict(record) for record in self._directory(kind).values()]
+        with self.lock:
+            return [dict(record) for record in self._directory(kind).values()]
 
     def record(self, kind: str, record_id: int) -> dict | None:
-        found = self._directory(kind).get(record_id)
-        return dict(found) if found is not None else None
+        with self.lock:
+            found = self._directory(kind).get(record_id)
+            return dict(found) if found is not None else None
+
+    def record_by(self, kind: str, field: str, value: object) -> dict | None:
+        """The first record of `kind` whose `field` is `value` (e.g. a person by username):
+        every call looks its caller up this way, so the answer comes from an index."""
+        with self.lock:
+            index = self._indexes.get((kind, field))
+            if index is None:
+                index = {}
+                for record in self._directory(kind).values():
+                    index.setdefault(record.get(field), record)
+                self._indexes[kind, field] = index
+            found = index.get(value)
+            return dict(found) if found is not None else None
 
     def _directory(self, kind: str) -> dict[int, dict]:
         """The directory tables change only in `replace_all`, and every call reads them (who is
@@ -87,32 +109,51 @@ class Database:
     # Record groups.
 
     def group(self, group_id: int) -> dict | None:
-        found = self._group_table(group_id).get(doc_id=group_id)
-        return dict(found) if found is not None else None
+        with self.lock:
+            found = self._group_table(group_id).get(doc_id=group_id)
+            return dict(found) if found is not None else None
 
     def groups(self) -> Iterator[dict]:
-        """Every stored group, in ID order."""
-        names = sorted(
-            (name for name in self._db.tables() if name.startswith(GROUP_TABLE_PREFIX)),
-            key=lambda name: int(name[len(GROUP_TABLE_PREFIX) :]),
-        )
-        for name in names:
-            for group in sorted(self._db.table(name).all(), key=lambda g: g["id"]):
-                yield dict(group)
+        """Every stored group, in ID order (read whole under the lock: one moment's state)."""
+        with self.lock:
+            names = sorted(
+                (name for name in self._db.tables() if name.startswith(GROUP_TABLE_PREFIX)),
+                key=lambda name: int(name[len(GROUP_TABLE_PREFIX) :]),
+            )
+            found = [
+                dict(group)
+                for name in names
+                for group in sorted(self._db.table(name).all(), key=lambda g: g["id"])
+            ]
+        return iter(found)
 
     def insert_group(self, fields: dict) -> int:
-        """Store a new group under a fresh ID. IDs are never reused: the counter is saved first."""
-        counters = self._db.table(COUNTERS)
-        group_id = counters.get(doc_id=1)["next"]
-        counters.update({"next": group_id + 1}, doc_ids=[1])
-        self._group_table(group_id).insert(Document({**fields, "id": group_id}, doc_id=group_id))
+        """Store a new group under a fresh ID. IDs are never reused: the counter is saved with the
+        group, in one log line (a crash keeps both or neither), and a delete leaves it as it is."""
+        with self.lock, self._one_write():
+            counters = self._db.table(COUNTERS)
+            group_id = counters.get(doc_id=1)["next"]
+            counters.update({"next": group_id + 1}, doc_ids=[1])
+            self._group_table(group_id).insert(
+                Document({**fields, "id": group_id}, doc_id=group_id)
+            )
         return group_id
 
     def update_group(self, group_id: int, fields: dict) -> None:
-        self._group_table(group_id).update(fields, doc_ids=[group_id])
+        with self.lock:
+            self._group_table(group_id).update(fields, doc_ids=[group_id])
 
     def delete_group(self, group_id: int) -> None:
-        self._group_table(group_id).remove(doc_ids=[group_id])
+        with self.lock:
+            self._group_table(group_id).remove(doc_ids=[group_id])
+
+    def _one_write(self) -> AbstractContextManager:
+        storage = self._db.storage
+        return storage.batch() if isinstance(storage, LogStorage) else nullcontext()
 
     def _group_table(self, group_id: int):
-        return self._db.table(f"{GROUP_TABLE_PREFIX}{group_id // SHARD_SIZE}")
+        return self._db.table(_group_table_name(group_id))
+
+
+def _group_table_name(group_id: int) -> str:
+    return f"{GROUP_TABLE_PREFIX}{group_id // SHARD_SIZE}"

@@ -3,34 +3,81 @@
 TinyDB's JSONStorage re-reads and rewrites the whole file on every write, and rewrites it in place,
 so a crash mid-write corrupts it and a write costs time in proportion to the whole database. Here:
 
-- `read()` hands TinyDB the parsed data kept in memory (parsed once, at open);
-- `write(data)` appends one JSON line per table TinyDB replaced (it swaps in a new dict for the
-  table it changed, so identity tells which) to `<path>.log`, then flushes it to the OS: a
-  process crash (SIGKILL) loses nothing written before the call returned; with `fsync=True` the
-  line is also forced to disk, so power loss loses nothing either;
+- `read()` hands TinyDB the parsed data kept in memory (parsed once, at open), in a dict that
+  notes which tables TinyDB assigns or drops, so a write knows what changed without a scan;
+- `write(data)` appends ONE JSON line holding the tables changed since the last line to
+  `<path>.log` and hands it to the OS before returning: a process crash (SIGKILL) loses nothing
+  written before the call returned; with `fsync=True` the line is also forced to disk, so power
+  loss loses nothing either. `batch()` makes several TinyDB writes one line (a create's counter
+  and group), so replay keeps both or neither;
+- if the append fails (disk full...), the log is cut back to its last whole line and the data
+  is read back from disk, so memory never holds what the file does not; `StorageFailed` says so;
 - when the log outgrows the snapshot, the whole data is written as a new snapshot (temp file,
-  fsync with `fsync=True`, rename) and the log is emptied. The snapshot is an ordinary TinyDB JSON file.
+  fsync, rename) and the log is emptied. The snapshot is an ordinary TinyDB
+  JSON file. `replace(data)` (seeding, reset) writes a snapshot at once: all old or all new.
 
-Opening replays the log over the snapshot; a torn last line (a crash mid-append) is dropped.
-Replaying a log that a crash left behind after a snapshot is harmless: each line replaces a
-whole table, and the last line of each table is the state the snapshot holds.
+Opening replays the log over the snapshot; a torn last line (a crash mid-append) is dropped, and
+the result compacted at once, so nothing is ever appended after a torn line. Replaying a log that
+a crash left behind a new snapshot is harmless: each line replaces whole tables, and the last line
+of each table is the state the snapshot holds. Files are written ASCII-escaped: any Python string
+round-trips, even one no UTF-8 encoder accepts.
+
+The log is locked (`flock`) for the storage's life: a second server on the same file would
+interleave its lines with ours, so it is refused at open instead.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory lock; one server per file is up to the user
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger("mock_enswitch.store")
+
 MIN_LOG_BYTES = 1 << 20
+"""Compact once the log passes this size and twice the snapshot: amortised O(1) per write."""
 
 
 class CorruptDatabase(Exception):
-    """The database file or its log cannot be read; the message names the file and where."""
+    """The database file or its log cannot be used; the message names the file and why."""
+
+
+class StorageFailed(Exception):
+    """A write could not be made durable; the data is as it was before the write."""
+
+
+class _Tables(dict):
+    """The tables as TinyDB reads them; remembers the names assigned or removed since the last
+    line (TinyDB assigns a new dict to every table it changes, in the dict `read()` gave it)."""
+
+    __slots__ = ("dirty",)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.dirty: set[str] = set()
+
+    def __setitem__(self, name: str, table: dict) -> None:
+        super().__setitem__(name, table)
+        self.dirty.add(name)
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name)
+        self.dirty.add(name)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        self.dirty.add(name)
+        return super().pop(name, *default)
 
 
 class LogStorage(Storage):
@@ -39,74 +86,128 @@ class LogStorage(Storage):
         self.log_path = self.path.with_name(self.path.name + ".log")
         self.fsync = fsync
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._data: dict[str, dict] = self._load_snapshot()
-        replayed = self._replay_log()
+        # Unbuffered: each line is one write to the OS, and a failed one can be cut back exactly.
+        self._log = open(self.log_path, "ab", buffering=0)  # noqa: SIM115 - open for our life
+        try:
+            self._lock_log()
+            self._data, replayed = self._load()
+        except BaseException:
+            self._log.close()
+            raise
         self._snapshot_bytes = self.path.stat().st_size if self.path.exists() else 0
-        self._known = dict(self._data)
-        self._deferring = False
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - held open for the storage's life
         self._log_bytes = self._log.tell()
-        if replayed or self._log_bytes:  # also drops a torn tail before appending to it
+        self._batch_depth = 0
+        if replayed:  # also drops a torn tail before anything is appended after it
             self.compact()
 
     def read(self) -> dict[str, Any] | None:
         return self._data
 
+    def write(self, data: dict[str, Any]) -> None:
+        if data is not self._data:  # a new dict (drop_tables writes {}): every old and new table
+            names = set(self._data) | set(data)
+            self._data = _Tables(data)
+            self._data.dirty |= names
+        # else TinyDB wrote back what read() gave it, and its assignments named the tables.
+        if not self._batch_depth:
+            self._commit()
+
     @contextmanager
-    def deferred(self):
-        """Writes inside are kept in memory only; at the end the whole is one new snapshot."""
-        self._deferring = True
+    def batch(self) -> Iterator[None]:
+        """The writes inside make one log line: one append, and all-or-nothing on replay."""
+        self._batch_depth += 1
         try:
             yield
         finally:
-            self._deferring = False
-        self.compact()
+            self._batch_depth -= 1
+            if not self._batch_depth:
+                self._commit()  # even after an error: the file follows what memory holds
 
-    def write(self, data: dict[str, Any]) -> None:
-        lines = [
-            {"table": name, "documents": table}
-            for name, table in data.items()
-            if self._known.get(name) is not table
-        ]
-        lines += [{"table": name, "dropped": True} for name in self._known if name not in data]
-        self._data = data
-        self._known = dict(data)
-        if lines and not self._deferring:
-            self._append(lines)
+    def replace(self, data: dict[str, Any]) -> None:
+        """Swap in entirely new data as one atomic step (seeding, reset): a new snapshot."""
+        self._data = _Tables(data)
+        self.compact()
 
     def compact(self) -> None:
         """Write the whole data as the new snapshot, atomically, then empty the log."""
         temp = self.path.with_name(self.path.name + ".tmp")
-        with open(temp, "w", encoding="utf-8") as out:
+        with open(temp, "w", encoding="ascii") as out:
             # dumps, not dump: only the one-shot encoder is the C one (json.dump is ~10x slower)
-            out.write(json.dumps(self._data, ensure_ascii=False, separators=(",", ":")))
+            out.write(json.dumps(self._data, separators=(",", ":")))
             out.flush()
-            if self.fsync:  # a process crash cannot lose what the OS holds; power loss can
-                os.fsync(out.fileno())
+            # Always on disk before the rename, even without `fsync`: else a power loss could
+            # leave the renamed file empty and the log emptied, all data lost, not the last lines.
+            os.fsync(out.fileno())
         os.replace(temp, self.path)
         self._sync_directory()
         self._snapshot_bytes = self.path.stat().st_size
         self._log.truncate(0)
         self._log.seek(0)
         self._log_bytes = 0
+        self._data.dirty.clear()
 
     def close(self) -> None:
         if not self._log.closed:
-            self.compact()
-            self._log.close()
+            try:
+                self.compact()
+            finally:
+                self._log.close()
 
-    def _append(self, lines: list[dict]) -> None:
-        payload = b"".join(
-            json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-            for line in lines
-        )
-        self._log.write(payload)
-        self._log.flush()
+    def _commit(self) -> None:
+        names, self._data.dirty = self._data.dirty, set()
+        if not names:
+            return
+        entry: dict[str, Any] = {
+            "tables": {name: self._data[name] for name in names if name in self._data}
+        }
+        dropped = sorted(name for name in names if name not in self._data)
+        if dropped:
+            entry["dropped"] = dropped
+        line = json.dumps(entry, separators=(",", ":")).encode("ascii") + b"\n"
+        try:
+            self._append(line)
+        except OSError as error:
+            self._undo_append()
+            raise StorageFailed(
+                f"{self.log_path}: cannot write ({error.strerror or error}); nothing was stored"
+            ) from error
+        self._log_bytes += len(line)
+        if self._log_bytes > max(MIN_LOG_BYTES, 2 * self._snapshot_bytes):
+            try:
+                self.compact()
+            except OSError as error:  # the line is safe in the log: try again at the next one
+                log.warning("compaction of %s failed, will retry: %s", self.path, error)
+
+    def _append(self, line: bytes) -> None:
+        view = memoryview(line)
+        while view:
+            view = view[self._log.write(view) :]
         if self.fsync:
             os.fsync(self._log.fileno())
-        self._log_bytes += len(payload)
-        if self._log_bytes > max(MIN_LOG_BYTES, 2 * self._snapshot_bytes):
-            self.compact()
+
+    def _undo_append(self) -> None:
+        """After a failed append: cut the log back to its last whole line, and read back from disk
+        what it holds, so memory forgets the change the file did not get."""
+        self._log.truncate(self._log_bytes)
+        self._log.seek(self._log_bytes)
+        self._data, _ = self._load()
+
+    def _lock_log(self) -> None:
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self._log.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise CorruptDatabase(
+                f"{self.path}: in use by another mock-enswitch process (its log is locked)"
+            ) from None
+
+    def _load(self) -> tuple[_Tables, bool]:
+        """The snapshot with the log replayed over it; True if the log had any line."""
+        data = _Tables(self._load_snapshot())
+        replayed = self._replay_log(data)
+        data.dirty.clear()
+        return data, replayed
 
     def _load_snapshot(self) -> dict[str, dict]:
         if not self.path.exists() or self.path.stat().st_size == 0:
@@ -116,37 +217,46 @@ class LogStorage(Storage):
                 data = json.load(source)
         except (ValueError, UnicodeDecodeError) as error:
             raise CorruptDatabase(f"{self.path}: not a valid JSON database ({error})") from None
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise CorruptDatabase(f"{self.path}: expected a JSON object of tables")
         return data
 
-    def _replay_log(self) -> bool:
-        if not self.log_path.exists():
-            return False
+    def _replay_log(self, data: dict[str, dict]) -> bool:
+        """Apply the log's lines in order; only the last may be torn (the crash cut it)."""
         with open(self.log_path, "rb") as source:
-            lines = source.read().split(b"\n")
-        replayed = False
+            lines = [line for line in source.read().split(b"\n") if line.strip()]
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                if number >= len(lines) - 1:  # a torn last line: the crash interrupted it
+            entry = _parse_entry(line)
+            if entry is None:
+                if number == len(lines):
                     break
-                raise CorruptDatabase(f"{self.log_path}: line {number} is not valid JSON") from None
-            if entry.get("dropped"):
-                self._data.pop(entry["table"], None)
-            else:
-                self._data[entry["table"]] = entry["documents"]
-            replayed = True
-        return replayed
+                raise CorruptDatabase(f"{self.log_path}: line {number} is not a log entry")
+            for name in entry.get("dropped", ()):
+                data.pop(name, None)
+            data.update(entry["tables"])
+        return bool(lines)
 
     def _sync_directory(self) -> None:
-        if not self.fsync:
+        """Make the rename itself durable (POSIX: the directory entry is the directory's data)."""
+        if not self.fsync or os.name != "posix":
             return
         descriptor = os.open(self.path.parent, os.O_RDONLY)
         try:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def _parse_entry(line: bytes) -> dict[str, Any] | None:
+    """A log line as `_commit` writes it, or None if it is not one (torn or damaged)."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("tables"), dict):
+        return None
+    if not all(isinstance(table, dict) for table in entry["tables"].values()):
+        return None
+    if not isinstance(entry.get("dropped", []), list):
+        return None
+    return entry
