@@ -169,9 +169,10 @@ def serve(memory: bool, fail: tuple[str, ...], **options) -> None:
 
 def run(config: Config) -> None:
     from . import create_app
+    from .logs import configure_server_logging
     from .server import make_server
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_server_logging()
     config.control_enabled = (
         is_loopback(config.host) or config.control_open or bool(config.control_token)
     )
@@ -201,6 +202,7 @@ def run(config: Config) -> None:
         server.close()
         with app.extensions["mock_enswitch"].lock:
             app.extensions["mock_enswitch"].close()
+        logging.shutdown()  # the call lines still batched, before the last word
         click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)
 
