@@ -45,9 +45,18 @@ def test_a_line_is_written_within_the_interval_without_any_flush_or_close():
     handler = BatchingHandler(stream, interval=0.05)
     log = logger_with(handler, "interval")
     log.info("first")
-    assert stream.getvalue() == ""  # not written by the calling thread
     deadline = time.monotonic() + 5
     while stream.getvalue() != "first\n" and time.monotonic() < deadline:
         time.sleep(0.01)
     assert stream.getvalue() == "first\n"
     handler.close()
+
+
+def test_the_calling_thread_only_queues_the_line_and_close_writes_it():
+    stream = io.StringIO()
+    handler = BatchingHandler(stream, interval=3600)
+    log = logger_with(handler, "queued")
+    log.info("queued")
+    assert stream.getvalue() == ""
+    handler.close()
+    assert stream.getvalue() == "queued\n"
