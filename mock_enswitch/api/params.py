@@ -21,6 +21,8 @@ INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
 def parse_query(text: bytes | str) -> dict[str, str]:
+    if not text:
+        return {}
     if isinstance(text, bytes):
         text = text.decode("latin-1")  # percent-escapes are decoded as UTF-8 below
     text = text.replace(";", "&")
@@ -35,7 +37,8 @@ def read_params(request: Request) -> dict[str, str]:
     params = parse_query(request.query_string)
     if request.method != "POST":
         return params
-    if request.is_json:
+    mimetype = request.mimetype
+    if mimetype == "application/json" or mimetype.endswith("+json"):  # as Request.is_json
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise BadRequest("", "The JSON body is not a JSON object of parameters.")
@@ -43,7 +46,7 @@ def read_params(request: Request) -> dict[str, str]:
         if not _encodable("".join(params) + "".join(params.values())):
             # JSON escapes can spell lone surrogates ("\ud800"): no reply or file could carry them.
             raise BadRequest("", "Parameters are not valid UTF-8.")
-    elif request.mimetype == "multipart/form-data":
+    elif mimetype == "multipart/form-data":
         params.update(request.form.to_dict(flat=True))
     else:
         params.update(parse_query(request.get_data(cache=True)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -20,6 +21,9 @@ from .faulted import faulted_reply, wait
 from .functions import SECRET_PARAMS
 from .params import INTEGER_TEXT, read_params
 
+if TYPE_CHECKING:
+    from ..service import Service
+
 log = logging.getLogger("mock_enswitch.api")
 
 blueprint = Blueprint("enswitch_api", __name__)
@@ -30,33 +34,32 @@ FAULT_HEADER = "X-Mock-Enswitch-Fault"
 @dataclass
 class Exchange:
     """One call as the journal and the log see it, filled in as the request goes (kept in `g`
-    as one object: every `g`/`request` access goes through a context-local proxy)."""
+    as one object, with the service and the request: every `g`, `request` or `current_app`
+    access goes through a context-local proxy, and a call made ~25 of them)."""
 
     function: str
     method: str
+    path: str
+    service: Service
     started: float = field(default_factory=time.time)
     params: dict[str, str] = field(default_factory=dict)
     user: str = ""
     fault: int | str | None = None
 
 
-@blueprint.before_request
-def start() -> None:
-    g.exchange = Exchange((request.view_args or {}).get("path", "").strip("/"), request.method)
-
-
 @blueprint.route("/", defaults={"path": ""}, methods=["GET", "POST"], strict_slashes=False)
 @blueprint.route("/<path:path>", methods=["GET", "POST"], strict_slashes=False)
 def call_function(path: str) -> Response:
+    http = request._get_current_object()  # the request itself, read many times below
     service = current_app.extensions["mock_enswitch"]
-    exchange = g.exchange
-    raw = read_params(request)
-    exchange.params, exchange.user = raw, raw.get("auth_username", "")
-    chosen = choose_fault(service, exchange)
+    g.exchange = exchange = Exchange(path.strip("/"), http.method, http.path, service)
+    raw = exchange.params = read_params(http)
+    exchange.user = raw.get("auth_username", "")
+    chosen = choose_fault(service, exchange, http.headers.get(FAULT_HEADER))
     if chosen is not None:
         exchange.fault, effect = chosen
         wait(effect)  # outside the lock: a slow call never holds up the others
-        faulted = faulted_reply(effect, request.environ)
+        faulted = faulted_reply(effect, http.environ)
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
     with service.lock:
@@ -64,9 +67,8 @@ def call_function(path: str) -> Response:
     return reply(body)
 
 
-def choose_fault(service, exchange: Exchange):
+def choose_fault(service: Service, exchange: Exchange, header: str | None):
     """The per-request header first, then the rules; (source, effect) or None."""
-    header = request.headers.get(FAULT_HEADER)
     if header is not None:
         try:
             return "header", parse_rule({"effect": shorthand_effect(header, FAULT_HEADER)}).effect
@@ -102,9 +104,11 @@ def api_error(error: ApiError) -> Response:
 @blueprint.after_request
 def journal_and_log(response: Response) -> Response:
     """Journal the call; log one line: never the query string or body, which carry passwords."""
-    exchange = g.exchange
+    exchange = g.get("exchange")
+    if exchange is None:  # a routing error (405): no function was called
+        return response
     code = g.get("enswitch_code", "")
-    current_app.extensions["mock_enswitch"].journal.record(
+    exchange.service.journal.record(
         {
             "time": exchange.started,
             "function": exchange.function,
@@ -119,7 +123,7 @@ def journal_and_log(response: Response) -> Response:
         log.info(
             "%s %s function=%s user=%s code=%s%s",
             exchange.method,
-            request.path,
+            exchange.path,
             exchange.function,
             exchange.user,
             code,
