@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,7 +141,12 @@ class Function:
         )
 
     def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
+        return self._params_by_name.get(name)
+
+    @functools.cached_property
+    def _params_by_name(self) -> dict[str, Param]:
+        """Looked up on every call (`auth_token`): a dict, built once per served function."""
+        return {param.name: param for param in self.params}
 
     def history(self) -> list[tuple[Version, str]]:
         """The change history, as the guides' "Change history" lists it, derived from the table."""

@@ -18,18 +18,34 @@ def person_by_username(db: Database, username: str) -> dict | None:
 
 
 def role_privileges(db: Database, role_id: int) -> frozenset[str]:
+    return db.memo(("role privileges", role_id), lambda: _role_privileges(db, role_id))
+
+
+def plan_features(db: Database, customer_id: int) -> frozenset[str]:
+    return db.memo(("plan features", customer_id), lambda: _plan_features(db, customer_id))
+
+
+def reach(db: Database, customer_id: int, privileges: frozenset[str]) -> frozenset[int]:
+    """The IDs of the customers a person of `customer_id` with `privileges` may act on."""
+    return db.memo(("reach", customer_id, privileges), lambda: _reach(db, customer_id, privileges))
+
+
+# Each call asks the above (who is calling, what they reach, what their plan allows); the
+# directory changes only at a reset, so the answers are kept in `db.memo` until then.
+
+
+def _role_privileges(db: Database, role_id: int) -> frozenset[str]:
     role = db.record("roles", role_id)
     return frozenset(role.get("privileges", ())) if role else frozenset()
 
 
-def plan_features(db: Database, customer_id: int) -> frozenset[str]:
+def _plan_features(db: Database, customer_id: int) -> frozenset[str]:
     customer = db.record("customers", customer_id)
     plan = db.record("rate_plans", customer["rate_plan"]) if customer else None
     return frozenset(plan.get("privileges", ())) if plan else frozenset()
 
 
-def reach(db: Database, customer_id: int, privileges: frozenset[str]) -> frozenset[int]:
-    """The IDs of the customers a person of `customer_id` with `privileges` may act on."""
+def _reach(db: Database, customer_id: int, privileges: frozenset[str]) -> frozenset[int]:
     customers = db.records("customers")
     if SYSTEM_OWNER in privileges:
         return frozenset(c["id"] for c in customers)

@@ -10,9 +10,10 @@ line a write appends (its whole table, JSON-encoded) short: 4 IDs is ~1 KB a lin
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
@@ -25,6 +26,8 @@ GROUP_TABLE_PREFIX = "record_groups:"
 SHARD_SIZE = 4
 COUNTERS = "counters"
 
+T = TypeVar("T")
+
 
 class Database:
     def __init__(self, path: Path | None = None, fsync: bool = False) -> None:
@@ -33,6 +36,7 @@ class Database:
         self.lock = threading.RLock()
         self._directory_cache: dict[str, dict[int, dict]] = {}
         self._indexes: dict[tuple[str, str], dict] = {}
+        self._memo: dict[Hashable, Any] = {}
         if path is None:
             self._db = TinyDB(storage=MemoryStorage)
         else:
@@ -73,6 +77,7 @@ class Database:
                 self._db.table(name).clear_cache()
             self._directory_cache.clear()
             self._indexes.clear()
+            self._memo.clear()
 
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
 
@@ -97,6 +102,16 @@ class Database:
                 self._indexes[kind, field] = index
             found = index.get(value)
             return dict(found) if found is not None else None
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, kept until the directory changes (the next `replace_all`): for what the
+        domain derives from the directory on every call (a role's privileges, a reach...)."""
+        with self.lock:
+            try:
+                return self._memo[key]
+            except KeyError:
+                value = self._memo[key] = compute()
+                return value
 
     def _directory(self, kind: str) -> dict[int, dict]:
         """The directory tables change only in `replace_all`, and every call reads them (who is
