@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -9,9 +10,13 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import load  # noqa: E402
+import pytest  # noqa: E402
 from run import p2_cost  # noqa: E402
 
-from mock_enswitch.testing import MockServer  # noqa: E402
+from mock_enswitch.fixtures import DEFAULT_DIR  # noqa: E402
+from mock_enswitch.testing import Enswitch, MockServer, fixture_passwords  # noqa: E402
+
+PASSWORDS = fixture_passwords(DEFAULT_DIR)
 
 
 def test_the_load_generator_gets_complete_replies_from_the_mock():
@@ -37,3 +42,28 @@ def test_p2_measures_both_functions():
     costs = p2_cost(groups=40, file_mode=True, calls=3)
     assert set(costs) == {"create", "update"}
     assert all(cost > 0 for cost in costs.values())
+
+
+@pytest.mark.parametrize(
+    "generator",
+    [
+        "python",
+        pytest.param(
+            "wrk",
+            marks=pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed"),
+        ),
+    ],
+)
+def test_each_p1_generator_counts_stored_creates(generator):
+    """Every request the generator counts reached the mock: the groups are there afterwards."""
+    server = MockServer()
+    try:
+        body = urlencode({"auth_username": "acme-admin", "auth_password": "acme-admin-pass"})
+        rate, requests, errors = load.Load(generator, connections=4).run(
+            server.port, "/api/json/recording/groups/create/", body + "&name=smoke", 1
+        )
+        assert rate > 0 and requests > 0 and errors == 0
+        names = [group["name"] for group in Enswitch(server.url, PASSWORDS).groups()]
+        assert names.count("smoke") >= requests
+    finally:
+        server.stop()
