@@ -10,6 +10,7 @@ A line is at most that late, and a hard kill loses at most that much of the log 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -48,7 +49,8 @@ class BatchingHandler(logging.StreamHandler):
 
     def _write_every_interval(self) -> None:
         while not self._stopping.wait(self.interval):
-            self.flush()
+            with contextlib.suppress(OSError, ValueError):  # stderr gone: nowhere to say so
+                self.flush()
 
 
 def configure_server_logging(stream=None) -> None:

@@ -197,10 +197,12 @@ class LogStorage(Storage):
             return
         try:
             fcntl.flock(self._log.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             raise CorruptDatabase(
                 f"{self.path}: in use by another mock-enswitch process (its log is locked)"
             ) from None
+        except OSError as error:  # a file system without locks (some NFS): serve unguarded
+            log.warning("cannot lock %s (%s): nothing stops a second server", self.log_path, error)
 
     def _load(self) -> tuple[_Tables, bool]:
         """The snapshot with the log replayed over it; True if the log had any line."""
