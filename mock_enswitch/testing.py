@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,14 +27,23 @@ class ServerError(RuntimeError):
 
 
 class ServerProcess:
-    """A server command in a child process that prints "ready on port N" once it listens."""
+    """A server command in a child process that prints "ready on port N" once it listens.
 
-    def __init__(self, command: list[str], timeout: float = 30) -> None:
+    `env` adds to the inherited environment, from which MOCK_ENSWITCH_* variables are dropped: a
+    developer's own settings must not change a test's server. Usable as a context manager."""
+
+    def __init__(
+        self, command: list[str], timeout: float = 30, env: dict[str, str] | None = None
+    ) -> None:
         # Output goes to a file: a pipe nobody reads would fill up and block the server.
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
         self.process = subprocess.Popen(
-            command, stdout=self._log, stderr=subprocess.STDOUT, text=True, env=env
+            command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**environment, **(env or {})},
         )
         self.port = self._wait_ready(timeout)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -55,16 +65,26 @@ class ServerProcess:
         self.stop()
         raise ServerError(f"server not ready after {timeout} s:\n{output}")
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> str:
+        """Send `sig` (killing it if it has not exited after `timeout` s); return all it printed."""
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(sig)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if not self._log.closed:
-            self._log.close()
+        if self._log.closed:
+            return ""
+        output = self.output()
+        self._log.close()
+        return output
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 class MockServer(ServerProcess):
