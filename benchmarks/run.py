@@ -6,7 +6,8 @@ P1  requests/s of recording/groups/create and update through `mock-enswitch serv
     memory mode) against a bare Flask endpoint answering the same envelope from the same waitress
     set-up, under the same load (`wrk` if installed, else benchmarks/load.py; --generator);
     rounds interleaved (bare, mock, bare, mock...), medians compared. Also the server's CPU time
-    per request, which says where a gap comes from better than req/s on a shared machine.
+    per request, which says where a gap comes from better than req/s on a shared machine; and
+    the same calls made straight into each WSGI app in process (no server), the apps' own cost.
 P2  cost of one create and one update with 100, 1,000 and 10,000 stored groups, file and memory
     mode, in process (Flask test client: the mock's own cost, without HTTP); ratio 10k / 100.
 P3  the pytest fixture: time to the first ready server, the per-test reset over HTTP, and the
@@ -17,6 +18,7 @@ Absolute times drift on shared machines; read the ratios, which are measured in 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -33,7 +35,9 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bare_app  # noqa: E402
 import load  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
 
 from mock_enswitch import Config, create_app  # noqa: E402
 from mock_enswitch.fixtures import DEFAULT_DIR  # noqa: E402
@@ -125,6 +129,53 @@ def p1(generator: load.Load, seconds: float, rounds: int) -> None:
                 f"{ratio:.2f}x bare; server CPU {statistics.median(cpu[name, function]):.0f} us/req",
                 "met (>= 0.8x)" if ratio >= 0.8 else "NOT met (>= 0.8x)",
             )
+
+
+def p1_in_process(calls: int) -> None:
+    """The same calls made straight into each WSGI app, no server and no sockets: the apps' own
+    CPU cost (this thread's CPU time, best of 5), which the served figures above multiply."""
+    print("P1 in process: CPU per call into the WSGI app itself (no server)")
+    with tempfile.TemporaryDirectory() as tmp:
+        apps = {
+            "bare Flask": bare_app.app(),
+            "mock file": create_app(Config(db_path=Path(tmp) / "db.json")),
+            "mock memory": create_app(Config()),
+        }
+        logging_off()
+        for function, params in (("create", {"name": "bench"}), ("update", {"id": 1})):
+            builder = EnvironBuilder(
+                path=f"/api/json/recording/groups/{function}/",
+                method="POST",
+                data={**ADMIN, **params},
+            )
+            costs = {name: wsgi_cost(app, builder, calls) for name, app in apps.items()}
+            row(
+                f"P1 {function}, in process",
+                " / ".join(f"{name} {cost:.0f} us" for name, cost in costs.items()),
+            )
+        for name, app in apps.items():
+            if name != "bare Flask":
+                app.extensions["mock_enswitch"].close()
+
+
+def wsgi_cost(app, builder: EnvironBuilder, calls: int) -> float:
+    base = builder.get_environ()
+    request_body = base["wsgi.input"].read()
+
+    def one_call() -> None:
+        environ = {**base, "wsgi.input": io.BytesIO(request_body)}  # a fresh body, nothing else
+        body = app(environ, lambda status, headers, exc_info=None: None)
+        b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.thread_time()
+        for _ in range(calls):
+            one_call()
+        best = min(best, time.thread_time() - started)
+    return best / calls * 1e6
 
 
 # P2
@@ -241,6 +292,7 @@ def main() -> None:
     machine(generator)
     if "P1" in parts:
         p1(generator, seconds=1 if args.quick else 3, rounds=1 if args.quick else 3)
+        p1_in_process(calls=200 if args.quick else 1000)
     if "P2" in parts:
         p2(calls=50 if args.quick else 300)
     if "P3" in parts:

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import load  # noqa: E402
 import pytest  # noqa: E402
+import run  # noqa: E402
 from run import p2_cost  # noqa: E402
 
 from mock_enswitch.fixtures import DEFAULT_DIR  # noqa: E402
@@ -67,3 +68,15 @@ def test_each_p1_generator_counts_stored_creates(generator):
         assert names.count("smoke") >= requests
     finally:
         server.stop()
+
+
+def test_p1_in_process_reports_all_three_apps_for_both_functions():
+    run.rows.clear()
+    run.p1_in_process(calls=3)
+    assert [what for what, *_ in run.rows] == ["P1 create, in process", "P1 update, in process"]
+    for _, measured, *_ in run.rows:
+        assert [part.split(" us")[0].rsplit(" ", 1)[0] for part in measured.split(" / ")] == [
+            "bare Flask",
+            "mock file",
+            "mock memory",
+        ]
