@@ -12,6 +12,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from mock_enswitch import Config, create_app
+from mock_enswitch.store import mappedlog
 from mock_enswitch.store.database import SHARD_SIZE, Database
 from mock_enswitch.store.logstorage import CorruptDatabase, LogStorage, StorageFailed
 
@@ -73,6 +74,18 @@ def test_file_data_survives_a_clean_reopen(tmp_path):
     db.close()
 
 
+def log_content(directory) -> bytes:
+    """What the log holds: its lines, without the zeros of the space grown ahead for them."""
+    return (directory / "db.json.log").read_bytes().split(b"\0", 1)[0]
+
+
+def append_to_log(directory, data: bytes) -> None:
+    """Write `data` right after the log's content, as an interrupted append would have."""
+    with open(directory / "db.json.log", "r+b") as log:
+        log.seek(len(log_content(directory)))
+        log.write(data)
+
+
 def crash_copy(source_dir, target_dir):
     """The files as a SIGKILL would leave them: copied while the storage is still open."""
     target_dir.mkdir()
@@ -90,7 +103,7 @@ def test_writes_acknowledged_before_a_crash_are_replayed(tmp_path):
     db.update_group(ids[0], {"name": "updated"})
     crash_copy(live, tmp_path / "crashed")  # no close(): nothing compacted
     db.close()
-    assert (tmp_path / "crashed" / "db.json.log").stat().st_size > 0
+    assert log_content(tmp_path / "crashed")
     recovered = Database(tmp_path / "crashed" / "db.json")
     assert [g["id"] for g in recovered.groups()] == [1, 40, *ids]
     assert recovered.group(ids[0])["name"] == "updated"
@@ -105,8 +118,7 @@ def test_a_torn_last_line_is_dropped_and_the_rest_kept(tmp_path):
     kept = db.insert_group({"customer": 1, "name": "kept"})
     crash_copy(live, tmp_path / "crashed")
     db.close()
-    with open(tmp_path / "crashed" / "db.json.log", "ab") as log:
-        log.write(b'{"table":"record_groups:1","documents":{"41":{"na')  # the crash mid-append
+    append_to_log(tmp_path / "crashed", b'{"tables":{"record_groups:10":{"41":{"na')  # cut short
     recovered = Database(tmp_path / "crashed" / "db.json")
     assert recovered.group(kept)["name"] == "kept"
     recovered.close()
@@ -155,9 +167,7 @@ def test_the_log_is_compacted_when_it_outgrows_the_snapshot(tmp_path, monkeypatc
     db.replace_all(DIRECTORY, GROUPS)
     for i in range(60):
         db.insert_group({"customer": 1, "name": f"group {i}"})
-        assert (tmp_path / "db.json.log").stat().st_size <= max(
-            2000, 2 * path.stat().st_size
-        ) + 4096
+        assert len(log_content(tmp_path)) <= max(2000, 2 * path.stat().st_size) + 4096
     snapshot = json.loads(path.read_text())
     assert any(name.startswith("record_groups") for name in snapshot)
     db.close()
@@ -182,9 +192,9 @@ def test_a_reset_is_one_snapshot_so_a_crash_never_leaves_half_of_it(tmp_path):
     db = Database(live / "db.json")
     db.replace_all(DIRECTORY, GROUPS)
     kept = db.insert_group({"customer": 1, "name": "before the reset"})
-    log_before = (live / "db.json.log").read_bytes()
+    log_before = log_content(live)
     db.replace_all(DIRECTORY, [{"id": 7, "customer": 1, "name": "seven"}])
-    assert (live / "db.json.log").read_bytes() == b""  # nothing appended piecemeal
+    assert log_content(live) == b""  # nothing appended piecemeal
     crash_copy(live, tmp_path / "after")
     db.close()
     after = Database(tmp_path / "after" / "db.json")
@@ -202,7 +212,7 @@ def open_tinydb(tmp_path, name="db.json") -> TinyDB:
 
 
 def log_lines(tmp_path) -> list[dict]:
-    return [json.loads(line) for line in (tmp_path / "db.json.log").read_text().splitlines()]
+    return [json.loads(line) for line in log_content(tmp_path).splitlines()]
 
 
 def test_each_write_appends_one_line_with_only_the_changed_tables(tmp_path):
@@ -243,7 +253,7 @@ def test_an_old_log_left_beside_a_new_snapshot_replays_harmlessly(tmp_path):
     db.table("b").insert({"y": 1})
     db.drop_table("b")
     db.table("a").update({"x": 2}, doc_ids=[1])
-    old_log = (tmp_path / "db.json.log").read_bytes()
+    old_log = log_content(tmp_path)
     db.storage.compact()
     db.close()
     (tmp_path / "db.json.log").write_bytes(old_log)
@@ -282,59 +292,80 @@ def test_a_second_server_cannot_open_the_same_file(tmp_path):
     open_tinydb(tmp_path).close()  # free again once closed
 
 
-class DiskFull:
-    """A log file whose next write puts `allowed` bytes on disk, then fails like a full disk."""
+def disk_full(monkeypatch) -> None:
+    """From now on the log cannot grow (ENOSPC), as on a full disk; and it must grow at its next
+    append: its space ahead is one small chunk."""
 
-    def __init__(self, log, allowed: int) -> None:
-        self.log, self.allowed = log, allowed
+    def no_space(fd: int, size: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    def __getattr__(self, name):
-        return getattr(self.log, name)
-
-    def write(self, data) -> int:
-        if self.allowed <= 0:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        written = self.log.write(bytes(data[: self.allowed]))
-        self.allowed -= written
-        return written
+    monkeypatch.setattr(mappedlog, "_allocate", no_space)
 
 
-@pytest.mark.parametrize("allowed", [0, 25])
-def test_a_failed_append_stores_nothing_in_memory_or_on_disk(tmp_path, allowed):
+def test_a_failed_append_stores_nothing_in_memory_or_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(mappedlog, "CHUNK", 512)  # ~one group line per chunk: growth comes soon
     db = Database(tmp_path / "db.json")
     db.replace_all(DIRECTORY, GROUPS)
     kept = db.insert_group({"customer": 1, "name": "kept"})
-    storage = db._db.storage
-    storage._log = DiskFull(storage._log, allowed)
-    with pytest.raises(StorageFailed, match=r"db\.json\.log: cannot write \(No space left"):
-        db.insert_group({"customer": 1, "name": "lost"})
-    with pytest.raises(StorageFailed):
-        db.update_group(kept, {"name": "changed"})
-    assert [g["name"] for g in db.groups()] == ["one", "forty", "kept"]  # memory as on disk
-    storage._log = storage._log.log  # the disk has room again
-    again = db.insert_group({"customer": 1, "name": "again"})
-    assert again == kept + 1  # the failed create did not use up an ID
+    with monkeypatch.context() as full:
+        disk_full(full)
+        with pytest.raises(StorageFailed, match=r"db\.json\.log: cannot write \(No space left"):
+            for number in range(20):  # until the log has to grow
+                db.insert_group({"customer": 1, "name": f"lost {number}"})
+        stored = [g["name"] for g in db.groups()]
+        assert stored == ["one", "forty", "kept"] + [f"lost {n}" for n in range(len(stored) - 3)]
+        with pytest.raises(StorageFailed):
+            db.update_group(kept, {"name": "x" * 2000})  # a line bigger than the space left
+        assert db.group(kept)["name"] == "kept"  # memory as on disk
+    again = db.insert_group({"customer": 1, "name": "again"})  # the disk has room again
+    assert again == kept + len(stored) - 2  # the failed create did not use up an ID
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
-    recovered = Database(tmp_path / "crashed" / "db.json")  # no torn line left in the middle
-    assert [g["name"] for g in recovered.groups()] == ["one", "forty", "kept", "again"]
+    recovered = Database(tmp_path / "crashed" / "db.json")
+    assert [g["name"] for g in recovered.groups()] == [*stored, "again"]
     recovered.close()
 
 
-def test_a_full_disk_is_a_500_envelope_and_the_server_goes_on(tmp_path):
+def test_a_full_disk_is_a_500_envelope_and_the_server_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(mappedlog, "CHUNK", 256)  # the first group line has to grow the log
     app = create_app(Config(db_path=tmp_path / "db.json"))
     api = Api(app.test_client())
-    storage = app.extensions["mock_enswitch"].db._db.storage
-    storage._log = DiskFull(storage._log, 10)
-    response = app.test_client().post(
-        "/api/json/recording/groups/create/", data={**credentials("acme-admin"), "name": "lost"}
-    )
+    with monkeypatch.context() as full:
+        disk_full(full)
+        response = app.test_client().post(
+            "/api/json/recording/groups/create/",
+            data={**credentials("acme-admin"), "name": "lost", "description": "x" * 255},
+        )
     assert response.status_code == 500
     (answer,) = response.get_json()["responses"]
     assert (answer["code"], answer["key"]) == ("500", "")
     assert answer["message"].startswith("The mock could not store the change: ")
     assert "No space left on device" in answer["message"]
-    storage._log = storage._log.log
     assert [g["name"] for g in api("recording/groups/list")["data"]] == ["Acme sales"]
     assert code(api("recording/groups/create", name="stored")) == "200"
     app.extensions["mock_enswitch"].close()
+
+
+def test_the_mapped_log_grows_past_its_chunk_and_a_crash_keeps_every_copied_line(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(mappedlog, "CHUNK", 4096)
+    log = mappedlog.MappedLog(tmp_path / "db.json.log")
+    log.reset()
+    lines = [b'{"line":%d,"pad":"%s"}\n' % (n, b"x" * 300) for n in range(100)]  # ~32 KB
+    for line in lines:
+        log.append(line)
+    on_disk = (tmp_path / "db.json.log").read_bytes()  # read as a killed process leaves it
+    assert on_disk.split(b"\0", 1)[0] == b"".join(lines)
+    assert log.read() == b"".join(lines)
+    log.close()
+    assert (tmp_path / "db.json.log").read_bytes() == b"".join(lines)  # no zeros after a close
+
+
+def test_a_clean_close_leaves_an_empty_log_and_a_plain_snapshot(tmp_path):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, GROUPS)
+    db.insert_group({"customer": 1, "name": "kept"})
+    db.close()
+    assert (tmp_path / "db.json.log").read_bytes() == b""
+    assert "kept" in (tmp_path / "db.json").read_text()

@@ -6,12 +6,14 @@ so a crash mid-write corrupts it and a write costs time in proportion to the who
 - `read()` hands TinyDB the parsed data kept in memory (parsed once, at open), in a dict that
   notes which tables TinyDB assigns or drops, so a write knows what changed without a scan;
 - `write(data)` appends ONE JSON line holding the tables changed since the last line to
-  `<path>.log` and hands it to the OS before returning: a process crash (SIGKILL) loses nothing
-  written before the call returned; with `fsync=True` the line is also forced to disk, so power
-  loss loses nothing either. `batch()` makes several TinyDB writes one line (a create's counter
+  `<path>.log` (through a memory map, `MappedLog`: no system call, so the GIL is kept) before
+  returning: a process crash (SIGKILL) loses nothing written before the call returned, the
+  kernel holds the pages; with `fsync=True` the line is also forced to disk, so power loss loses
+  nothing either. `batch()` makes several TinyDB writes one line (a create's counter
   and group), so replay keeps both or neither;
-- if the append fails (disk full...), the log is cut back to its last whole line and the data
-  is read back from disk, so memory never holds what the file does not; `StorageFailed` says so;
+- if the append fails (disk full, found when the log grows, before anything is copied in), the
+  data is read back from disk, so memory never holds what the file does not; `StorageFailed`
+  says so;
 - when the log outgrows the snapshot, the whole data is written as a new snapshot (temp file,
   fsync, rename) and the log is emptied. The snapshot is an ordinary TinyDB
   JSON file. `replace(data)` (seeding, reset) writes a snapshot at once: all old or all new.
@@ -37,6 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+from .mappedlog import MappedLog
 
 try:
     import fcntl
@@ -86,8 +90,7 @@ class LogStorage(Storage):
         self.log_path = self.path.with_name(self.path.name + ".log")
         self.fsync = fsync
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Unbuffered: each line is one write to the OS, and a failed one can be cut back exactly.
-        self._log = open(self.log_path, "ab", buffering=0)  # noqa: SIM115 - open for our life
+        self._log = MappedLog(self.log_path)
         try:
             self._lock_log()
             self._data, replayed = self._load()
@@ -95,10 +98,11 @@ class LogStorage(Storage):
             self._log.close()
             raise
         self._snapshot_bytes = self.path.stat().st_size if self.path.exists() else 0
-        self._log_bytes = self._log.tell()
         self._batch_depth = 0
         if replayed:  # also drops a torn tail before anything is appended after it
             self.compact()
+        else:
+            self._log.reset()
 
     def read(self) -> dict[str, Any] | None:
         return self._data
@@ -141,9 +145,7 @@ class LogStorage(Storage):
         os.replace(temp, self.path)
         self._sync_directory()
         self._snapshot_bytes = self.path.stat().st_size
-        self._log.truncate(0)
-        self._log.seek(0)
-        self._log_bytes = 0
+        self._log.reset()
         self._data.dirty.clear()
 
     def close(self) -> None:
@@ -165,32 +167,19 @@ class LogStorage(Storage):
             entry["dropped"] = dropped
         line = json.dumps(entry, separators=(",", ":")).encode("ascii") + b"\n"
         try:
-            self._append(line)
+            self._log.append(line, fsync=self.fsync)
         except OSError as error:
-            self._undo_append()
+            # Nothing was copied in (the file grows before a copy): read back what the file
+            # holds, so memory forgets the change the file did not get.
+            self._data, _ = self._load()
             raise StorageFailed(
                 f"{self.log_path}: cannot write ({error.strerror or error}); nothing was stored"
             ) from error
-        self._log_bytes += len(line)
-        if self._log_bytes > max(MIN_LOG_BYTES, 2 * self._snapshot_bytes):
+        if self._log.size > max(MIN_LOG_BYTES, 2 * self._snapshot_bytes):
             try:
                 self.compact()
             except OSError as error:  # the line is safe in the log: try again at the next one
                 log.warning("compaction of %s failed, will retry: %s", self.path, error)
-
-    def _append(self, line: bytes) -> None:
-        view = memoryview(line)
-        while view:
-            view = view[self._log.write(view) :]
-        if self.fsync:
-            os.fsync(self._log.fileno())
-
-    def _undo_append(self) -> None:
-        """After a failed append: cut the log back to its last whole line, and read back from disk
-        what it holds, so memory forgets the change the file did not get."""
-        self._log.truncate(self._log_bytes)
-        self._log.seek(self._log_bytes)
-        self._data, _ = self._load()
 
     def _lock_log(self) -> None:
         if fcntl is None:
@@ -225,8 +214,7 @@ class LogStorage(Storage):
 
     def _replay_log(self, data: dict[str, dict]) -> bool:
         """Apply the log's lines in order; only the last may be torn (the crash cut it)."""
-        with open(self.log_path, "rb") as source:
-            lines = [line for line in source.read().split(b"\n") if line.strip()]
+        lines = [line for line in self._log.read().split(b"\n") if line.strip()]
         for number, line in enumerate(lines, start=1):
             entry = _parse_entry(line)
             if entry is None:
