@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import logging
 import signal
 import socket
 import sys
@@ -169,7 +168,7 @@ def serve(memory: bool, fail: tuple[str, ...], **options) -> None:
 
 def run(config: Config) -> None:
     from . import create_app
-    from .logs import configure_server_logging
+    from .logs import CallLog, configure_server_logging
     from .server import make_server
 
     configure_server_logging()
@@ -180,6 +179,8 @@ def run(config: Config) -> None:
         app = create_app(config)
     except (FixtureError, CorruptDatabase, RuleError) as error:
         raise click.ClickException(str(error)) from None
+    service = app.extensions["mock_enswitch"]
+    service.call_log = CallLog(sys.stderr)
     server = make_server(app, host=config.host, port=config.port, threads=config.threads)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
@@ -202,7 +203,7 @@ def run(config: Config) -> None:
         server.close()
         with app.extensions["mock_enswitch"].lock:
             app.extensions["mock_enswitch"].close()
-        logging.shutdown()  # the call lines still batched, before the last word
+        service.call_log.close()  # the call lines still batched, before the last word
         click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)
 

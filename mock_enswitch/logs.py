@@ -1,43 +1,56 @@
-"""The server's log: one line per call, written in batches so that logging never slows the calls.
+"""What `serve` prints: a line per call, written in batches, and the log for everything else.
 
-`logging.StreamHandler` writes and flushes each record from the thread that logged it. Under
-concurrent load that one write per call cost more than the call's own work (`make bench`, P1:
-100-150 us of server CPU per call at 16 connections): every write releases the GIL, and the
-request threads queue up behind it. `BatchingHandler` only formats the line in the calling
-thread; a background thread writes what has gathered every `interval` seconds, in one write.
-A line is at most that late, and a hard kill loses at most that much of the log (never data).
+The line per call used to be a `logging` record, written and flushed by the thread that handled
+the call. Under concurrent load both halves showed in `make bench` (P1): a write per call cost
+100-150 us of server CPU (every system call hands the GIL round the waiting threads), and making
+and formatting a record cost ~15 us of the ~120 us a call costs in process. So the call lines
+skip `logging`: the request thread queues the journal entry it already made; a background thread
+formats what has gathered every `interval` seconds, in one write. A line is at most that late,
+and a hard kill loses at most that much of the output (never data). Everything else (warnings,
+errors with their tracebacks) goes through `logging` at once, as usual.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import threading
+import time
+from collections import deque
+from typing import Any, TextIO
 
 FORMAT = "%(asctime)s %(name)s %(message)s"
+CALLS_LOGGER = "mock_enswitch.api"
 
 
-class BatchingHandler(logging.StreamHandler):
-    def __init__(self, stream=None, interval: float = 0.2) -> None:
-        super().__init__(stream)
+def call_line(entry: dict[str, Any], path: str) -> str:
+    """One call as the log shows it: never its parameters, which carry passwords."""
+    fault = f" fault={entry['fault']}" if entry["fault"] is not None else ""
+    return (
+        f"{entry['method']} {path} function={entry['function']} user={entry['user']} "
+        f"code={entry['code']}{fault}"
+    )
+
+
+class CallLog:
+    def __init__(self, stream: TextIO, interval: float = 0.2) -> None:
+        self.stream = stream
         self.interval = interval
-        self._pending: list[str] = []
+        self._pending: deque[tuple[dict[str, Any], str]] = deque()  # thread-safe appends
         self._writing = threading.Lock()  # one batch at a time, so lines stay in order
         self._stopping = threading.Event()
         self._writer = threading.Thread(target=self._write_every_interval, daemon=True)
         self._writer.start()
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self._pending.append(self.format(record))  # handle() holds self.lock around us
-        except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
-            self.handleError(record)
+    def add(self, entry: dict[str, Any], path: str) -> None:
+        self._pending.append((entry, path))
 
     def flush(self) -> None:
         with self._writing:
-            with self.lock:
-                lines, self._pending = self._pending, []
+            lines = []
+            while self._pending:
+                entry, path = self._pending.popleft()
+                lines.append(f"{_timestamp(entry['time'])} {CALLS_LOGGER} {call_line(entry, path)}")
             if lines:
                 self.stream.write("\n".join(lines) + "\n")
                 self.stream.flush()
@@ -45,7 +58,6 @@ class BatchingHandler(logging.StreamHandler):
     def close(self) -> None:
         self._stopping.set()
         self.flush()
-        super().close()
 
     def _write_every_interval(self) -> None:
         while not self._stopping.wait(self.interval):
@@ -53,16 +65,14 @@ class BatchingHandler(logging.StreamHandler):
                 self.flush()
 
 
-def configure_server_logging(stream=None) -> None:
-    """For `serve`: INFO and above to stderr, through one `BatchingHandler`.
+def _timestamp(seconds: float) -> str:
+    """As `logging`'s %(asctime)s writes it, so call lines and other lines read alike."""
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+        + f",{int(seconds % 1 * 1000):03d}"
+    )
 
-    Also turns off the record fields our format never shows (caller's file and line, thread
-    and process names), which the logging HOWTO lists as its optimisations: each costs time on
-    every record."""
-    logging._srcfile = None  # the documented switch: no stack walk to find the caller
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    handler = BatchingHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+def configure_server_logging() -> None:
+    """For `serve`: INFO and above to stderr, in the call lines' format."""
+    logging.basicConfig(level=logging.INFO, format=FORMAT)

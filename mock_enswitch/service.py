@@ -19,6 +19,7 @@ from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, load, read_settings
 from .journal import Journal
+from .logs import CallLog
 from .store.database import Database
 from .versions import NEWEST, format_version, parse_version
 
@@ -38,6 +39,8 @@ class Service:
         seed = load(self.fixtures_dir)  # checked before the database is opened or touched
         self.faults = FaultEngine(start_up_rules(config))
         self.journal = Journal(config.journal_size)
+        self.call_log: CallLog | None = None
+        """Where `serve` prints a line per call; None: the app logs them through `logging`."""
         self.db = Database(config.db_path, fsync=config.fsync)
         self.switch = Switch(self.db, token_expiry=config.token_expiry)
         if config.token_secret:

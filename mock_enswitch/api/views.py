@@ -15,6 +15,7 @@ from ..domain.errors import ApiError, BadRequest
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
 from ..journal import masked
+from ..logs import call_line
 from .dispatch import dispatch
 from .envelope import error_body, reply
 from .faulted import faulted_reply, wait
@@ -29,6 +30,7 @@ log = logging.getLogger("mock_enswitch.api")
 blueprint = Blueprint("enswitch_api", __name__)
 
 FAULT_HEADER = "X-Mock-Enswitch-Fault"
+FAULT_ENVIRON_KEY = "HTTP_" + FAULT_HEADER.upper().replace("-", "_")  # as WSGI hands it over
 
 
 @dataclass
@@ -55,7 +57,7 @@ def call_function(path: str) -> Response:
     g.exchange = exchange = Exchange(path.strip("/"), http.method, http.path, service)
     raw = exchange.params = read_params(http)
     exchange.user = raw.get("auth_username", "")
-    chosen = choose_fault(service, exchange, http.headers.get(FAULT_HEADER))
+    chosen = choose_fault(service, exchange, http.environ.get(FAULT_ENVIRON_KEY))
     if chosen is not None:
         exchange.fault, effect = chosen
         wait(effect)  # outside the lock: a slow call never holds up the others
@@ -74,6 +76,8 @@ def choose_fault(service: Service, exchange: Exchange, header: str | None):
             return "header", parse_rule({"effect": shorthand_effect(header, FAULT_HEADER)}).effect
         except RuleError as error:
             raise BadRequest(FAULT_HEADER, error.message) from None
+    if not service.faults.active:
+        return None
     return service.faults.decide(
         {
             "function": exchange.function,
@@ -108,25 +112,19 @@ def journal_and_log(response: Response) -> Response:
     if exchange is None:  # a routing error (405): no function was called
         return response
     code = g.get("enswitch_code", "")
-    exchange.service.journal.record(
-        {
-            "time": exchange.started,
-            "function": exchange.function,
-            "method": exchange.method,
-            "params": masked(exchange.params, SECRET_PARAMS),
-            "user": exchange.user,
-            "fault": exchange.fault,
-            "code": code,
-        }
-    )
-    if log.isEnabledFor(logging.INFO):
-        log.info(
-            "%s %s function=%s user=%s code=%s%s",
-            exchange.method,
-            exchange.path,
-            exchange.function,
-            exchange.user,
-            code,
-            f" fault={exchange.fault}" if exchange.fault is not None else "",
-        )
+    service = exchange.service
+    entry = {
+        "time": exchange.started,
+        "function": exchange.function,
+        "method": exchange.method,
+        "params": masked(exchange.params, SECRET_PARAMS),
+        "user": exchange.user,
+        "fault": exchange.fault,
+        "code": code,
+    }
+    service.journal.record(entry)
+    if service.call_log is not None:  # `serve`: printed in batches (see logs.py)
+        service.call_log.add(entry, exchange.path)
+    elif log.isEnabledFor(logging.INFO):  # the app used as a library: through logging
+        log.info("%s", call_line(entry, exchange.path))
     return response

@@ -98,6 +98,12 @@ class FaultEngine:
             self._drop_expired(time.time())
             return [active.listing() for active in self._rules]
 
+    @property
+    def active(self) -> bool:
+        """Whether any rule is in force: read without the lock, as a hint (`decide` is exact),
+        so a call with no rules about builds no description of itself for them."""
+        return bool(self._rules)
+
     def decide(self, call: dict[str, Any]) -> tuple[int, Effect] | None:
         """The (rule id, effect) that fires for `call`, if any.
 
