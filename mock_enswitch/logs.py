@@ -33,6 +33,8 @@ def call_line(entry: dict[str, Any], path: str) -> str:
 
 
 class CallLog:
+    """The call lines of `serve`: `add()` queues (no formatting, no I/O); a daemon thread writes."""
+
     def __init__(self, stream: TextIO, interval: float = 0.2) -> None:
         self.stream = stream
         self.interval = interval
