@@ -46,8 +46,7 @@ class Load:
             return run_wrk(port, path, body, seconds, self.connections)
         payload = request_bytes(path, body)
         processes = max(1, self.connections // 4)
-        rate = run(port, payload, seconds, processes=processes, connections=4)
-        return rate, round(rate * seconds), 0
+        return run(port, payload, seconds, processes=processes, connections=4)
 
 
 def run_wrk(
@@ -91,15 +90,17 @@ def request_bytes(path: str, body: str) -> bytes:
     ).encode()
 
 
-def _read_reply(sock: socket.socket, buffer: bytes) -> bytes:
+def _read_reply(sock: socket.socket, buffer: bytes) -> tuple[bytes, bool]:
+    """The bytes after one reply, and whether its HTTP status was below 400."""
     while b"\r\n\r\n" not in buffer:
         chunk = sock.recv(65536)
         if not chunk:
             raise ConnectionError("closed")
         buffer += chunk
     head, rest = buffer.split(b"\r\n\r\n", 1)
+    lines = head.split(b"\r\n")
     length = 0
-    for line in head.split(b"\r\n")[1:]:
+    for line in lines[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value)
@@ -108,31 +109,35 @@ def _read_reply(sock: socket.socket, buffer: bytes) -> bytes:
         if not chunk:
             raise ConnectionError("closed")
         rest += chunk
-    return rest[length:]
+    return rest[length:], int(lines[0].split()[1]) < 400
 
 
 def _client(port: int, payload: bytes, seconds: float, connections: int, out) -> None:
-    socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(connections)]
-    done = 0
+    done = errors = 0
+    socks: list[socket.socket] = []
     buffers = [b""] * connections
     deadline = time.perf_counter() + seconds
     try:
+        socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(connections)]
         while time.perf_counter() < deadline:
             for sock in socks:  # one request in flight per connection, like wrk's default
                 sock.sendall(payload)
             for index, sock in enumerate(socks):
-                buffers[index] = _read_reply(sock, buffers[index])
+                buffers[index], ok = _read_reply(sock, buffers[index])
                 done += 1
+                errors += not ok
+    except OSError:  # counted, and this client stops; unreported, run() would wait forever
+        errors += 1
     finally:
         for sock in socks:
             sock.close()
-    out.put(done)
+        out.put((done, errors))
 
 
 def run(
     port: int, payload: bytes, seconds: float, processes: int = 4, connections: int = 2
-) -> float:
-    """Requests per second over `processes` x `connections` keep-alive connections."""
+) -> tuple[float, int, int]:
+    """(requests/s, requests, errors) over `processes` x `connections` keep-alive connections."""
     results: multiprocessing.Queue = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(target=_client, args=(port, payload, seconds, connections, results))
@@ -141,7 +146,8 @@ def run(
     started = time.perf_counter()
     for worker in workers:
         worker.start()
-    total = sum(results.get() for _ in workers)
+    counts = [results.get() for _ in workers]
     for worker in workers:
         worker.join()
-    return total / (time.perf_counter() - started)
+    total = sum(done for done, _ in counts)
+    return total / (time.perf_counter() - started), total, sum(errors for _, errors in counts)

@@ -83,6 +83,18 @@ def server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def check_answers(url: str, function: str, body: str, name: str) -> None:
+    """One call before timing: the API answers refusals with HTTP 200 (a 401 is in the body), so
+    no generator would count them as errors, and cheap refusals would inflate req/s."""
+    request = urllib.request.Request(
+        f"{url}/api/json/recording/groups/{function}/", data=body.encode(), method="POST"
+    )
+    with urllib.request.urlopen(request) as response:
+        answer = json.loads(response.read())["responses"][0]
+    if not answer["code"].startswith("2"):
+        raise SystemExit(f"P1 {function} on {name} answers {answer}: fix the benchmark's call")
+
+
 def p1(generator: load.Load, seconds: float, rounds: int) -> None:
     print(f"P1: requests/s through waitress, same load ({generator.describe()}), interleaved")
     bodies = {
@@ -101,6 +113,9 @@ def p1(generator: load.Load, seconds: float, rounds: int) -> None:
         cpu = {(name, fn): [] for name in servers for fn in bodies}
         errors = 0
         try:
+            for name, server in servers.items():
+                for function, body in bodies.items():
+                    check_answers(server.url, function, body, name)
             for _ in range(rounds):
                 for function, body in bodies.items():
                     path = f"/api/json/recording/groups/{function}/"

@@ -34,7 +34,8 @@ def test_the_load_generator_gets_complete_replies_from_the_mock():
                 }
             ),
         )
-        assert load.run(server.port, payload, seconds=0.3, processes=1, connections=2) > 0
+        rate, requests, errors = load.run(server.port, payload, 0.3, processes=1, connections=2)
+        assert rate > 0 and requests > 0 and errors == 0
     finally:
         server.stop()
 
@@ -80,3 +81,15 @@ def test_p1_in_process_reports_all_three_apps_for_both_functions():
             "mock file",
             "mock memory",
         ]
+
+
+def test_the_python_generator_counts_http_errors_and_returns_when_the_server_goes():
+    server = MockServer()
+    try:
+        missing = load.request_bytes("/_mock/no-such-page", "")
+        rate, requests, errors = load.run(server.port, missing, 0.3, processes=1, connections=2)
+        assert requests > 0 and errors == requests  # every 404 counted
+    finally:
+        server.stop()
+    rate, requests, errors = load.run(server.port, missing, 0.3, processes=1, connections=2)
+    assert (requests, errors) == (0, 1)  # nobody listening: one error, and no hang
