@@ -49,6 +49,9 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def output(self) -> str:
+        """Everything the server has printed so far (all of it, once stopped)."""
+        if self._log.closed:
+            return self._final_output
         self._log.seek(0)
         return self._log.read()
 
@@ -74,11 +77,10 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self._log.closed:
-            return ""
-        output = self.output()
-        self._log.close()
-        return output
+        if not self._log.closed:
+            self._final_output = self.output()
+            self._log.close()
+        return self._final_output
 
     def __enter__(self):
         return self

@@ -1,0 +1,35 @@
+"""The child-process helpers of mock_enswitch.testing: what reaches the child's environment, what
+stop() hands back, and what a failed start says."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+from live import SERVE
+
+from mock_enswitch.testing import Enswitch, ServerError, ServerProcess
+
+
+def test_inherited_mock_variables_are_dropped_and_explicit_env_wins(monkeypatch):
+    monkeypatch.setenv("MOCK_ENSWITCH_ENSWITCH_VERSION", "3.13")
+    monkeypatch.setenv("MOCK_ENSWITCH_FAIL", "recording/=403")
+    command = [*SERVE, "--memory", "--port", "0"]
+    with ServerProcess(command, env={"MOCK_ENSWITCH_ENSWITCH_VERSION": "4.2"}) as server:
+        client = Enswitch(server.url, {})
+        assert client.control("GET", "health")["enswitch_version"] == "4.2"
+        assert client.faults() == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stop_returns_all_the_output_and_can_be_called_again(sig):
+    server = ServerProcess([*SERVE, "--memory", "--port", "0"])
+    output = server.stop(sig)
+    assert server.process.returncode == 0
+    assert f"ready on port {server.port}" in output and "mock-enswitch stopped" in output
+    assert server.stop() == output == server.output()
+
+
+def test_a_server_that_exits_at_start_raises_with_what_it_printed(tmp_path):
+    with pytest.raises(ServerError, match="(?s)exited at start.*--faults"):
+        ServerProcess([*SERVE, "--memory", "--port", "0", "--faults", str(tmp_path / "none")])
