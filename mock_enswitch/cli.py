@@ -184,7 +184,7 @@ def run(config: Config) -> None:
     server = make_server(app, host=config.host, port=config.port, threads=config.threads)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
-    version = app.extensions["mock_enswitch"].config.enswitch_version
+    version = service.config.enswitch_version
     click.echo(
         f"mock-enswitch {version} serving http://{host}:{port}/api/json/ (data: {where})",
         err=True,
@@ -201,8 +201,8 @@ def run(config: Config) -> None:
         pass
     finally:
         server.close()
-        with app.extensions["mock_enswitch"].lock:
-            app.extensions["mock_enswitch"].close()
+        with service.lock:
+            service.close()
         service.call_log.close()  # the call lines still batched, before the last word
         click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)

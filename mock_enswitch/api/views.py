@@ -15,7 +15,7 @@ from ..domain.errors import ApiError, BadRequest
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
 from ..journal import masked
-from ..logs import call_line
+from ..logs import CALLS_LOGGER, call_line
 from .dispatch import dispatch
 from .envelope import error_body, reply
 from .faulted import faulted_reply, wait
@@ -25,7 +25,7 @@ from .params import INTEGER_TEXT, read_params
 if TYPE_CHECKING:
     from ..service import Service
 
-log = logging.getLogger("mock_enswitch.api")
+log = logging.getLogger(CALLS_LOGGER)
 
 blueprint = Blueprint("enswitch_api", __name__)
 

@@ -34,8 +34,6 @@ class Database:
         """A file database at `path` (kept across restarts), or a memory one when `path` is None."""
         self.path = path
         self.lock = threading.RLock()
-        self._directory_cache: dict[str, dict[int, dict]] = {}
-        self._indexes: dict[tuple[str, str], dict] = {}
         self._memo: dict[Hashable, Any] = {}
         if path is None:
             self._db = TinyDB(storage=MemoryStorage)
@@ -75,8 +73,6 @@ class Database:
                 storage.write(data)
             for name in stale | set(data):  # TinyDB's per-table query caches knew the old data
                 self._db.table(name).clear_cache()
-            self._directory_cache.clear()
-            self._indexes.clear()
             self._memo.clear()
 
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
@@ -94,18 +90,20 @@ class Database:
         """The first record of `kind` whose `field` is `value` (e.g. a person by username):
         every call looks its caller up this way, so the answer comes from an index."""
         with self.lock:
-            index = self._indexes.get((kind, field))
-            if index is None:
-                index = {}
-                for record in self._directory(kind).values():
-                    index.setdefault(record.get(field), record)
-                self._indexes[kind, field] = index
+            index = self.memo(("index", kind, field), lambda: self._index(kind, field))
             found = index.get(value)
             return dict(found) if found is not None else None
 
+    def _index(self, kind: str, field: str) -> dict[object, dict]:
+        index: dict[object, dict] = {}
+        for record in self._directory(kind).values():
+            index.setdefault(record.get(field), record)
+        return index
+
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, kept until the directory changes (the next `replace_all`): for what the
-        domain derives from the directory on every call (a role's privileges, a reach...)."""
+        """`compute()`, kept until the directory changes (the next `replace_all`): for what is
+        read or derived from the directory on every call (its records by ID, a person by
+        username, a role's privileges, a reach...)."""
         with self.lock:
             try:
                 return self._memo[key]
@@ -116,11 +114,10 @@ class Database:
     def _directory(self, kind: str) -> dict[int, dict]:
         """The directory tables change only in `replace_all`, and every call reads them (who is
         calling, their role, their reach): kept parsed by ID until the next replace_all."""
-        cached = self._directory_cache.get(kind)
-        if cached is None:
-            cached = {record.doc_id: record for record in self._db.table(kind).all()}
-            self._directory_cache[kind] = cached
-        return cached
+        return self.memo(
+            ("directory", kind),
+            lambda: {record.doc_id: record for record in self._db.table(kind).all()},
+        )
 
     # Record groups.
 
