@@ -201,8 +201,7 @@ def run(config: Config) -> None:
         pass
     finally:
         server.close()
-        with service.lock:
-            service.close()
+        service.close()
         service.call_log.close()  # the call lines still batched, before the last word
         click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)

@@ -1,11 +1,5 @@
-"""The production WSGI server (waitress), taught one trick: dropping a connection with no reply.
-
-A fault rule with the `close` effect must look, to the client, like a switch that hung up: no
-status line, no headers. WSGI has no way to say that, so the app raises `DropConnection` from its
-response body before any byte is written, and our waitress task, seeing it, writes nothing and
-closes the connection. Under other servers (Flask's test client) the app falls back to an empty
-reply with `Connection: close`; `can_drop(environ)` tells which.
-"""
+"""The production WSGI server (waitress), taught one trick: dropping a connection with no reply
+when the app raises `DropConnection` (see drop.py)."""
 
 from __future__ import annotations
 
@@ -13,15 +7,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import WSGITask
 
-DROP_KEY = "mock_enswitch.can_drop"
-
-
-class DropConnection(Exception):
-    """Raised from a response body: close the connection, write nothing."""
-
-
-def can_drop(environ: dict) -> bool:
-    return bool(environ.get(DROP_KEY))
+from .drop import DROP_KEY, DropConnection
 
 
 class DroppingTask(WSGITask):

@@ -1,27 +1,35 @@
-"""The running mock: its configuration, database and switch, and `reset()`.
+"""The running mock: its configuration, database and switch, the one lock, and `reset()`.
 
 Reset means "construct again": first start and every reset go through the same `seed()` path,
-reading and checking the fixture files before the database is touched.
+reading and checking the fixture files before the database is touched. Every entry point (the
+API views, the control API, the CLI) goes through a method here that takes the lock, so no one
+else takes it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
+from .api.dispatch import dispatch
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, parse_rules, shorthand_rule
-from .fixtures import DEFAULT_DIR, load, read_settings
+from .fixtures import DEFAULT_DIR, read_settings
 from .journal import Journal
 from .logs import CallLog
+from .seeding import seed
 from .store.database import Database
 from .versions import NEWEST, format_version, parse_version
+
+T = TypeVar("T")
 
 
 class Service:
@@ -36,32 +44,44 @@ class Service:
             if (served := function.at(self.version)) is not None
         }
         self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
-        seed = load(self.fixtures_dir)  # checked before the database is opened or touched
+        first = seed(self.fixtures_dir)  # checked before the database is opened or touched
         self.faults = FaultEngine(start_up_rules(config))
         self.journal = Journal(config.journal_size)
         self.call_log: CallLog | None = None
         """Where `serve` prints a line per call; None: the app logs them through `logging`."""
-        self.db = Database(config.db_path, fsync=config.fsync)
-        self.switch = Switch(self.db, token_expiry=config.token_expiry)
+        self._db = Database(config.db_path, fsync=config.fsync)
+        self._lock = self._db.lock
+        self.switch = Switch(self._db, token_expiry=config.token_expiry)
         if config.token_secret:
             self.switch.token_secret = config.token_secret
-        if config.reset or self.db.is_empty():
-            self.db.replace_all(seed.directory, seed.groups)
+        if config.reset or self._db.is_empty():
+            self._db.replace_all(first.directory, first.families)
 
-    @property
-    def lock(self):
-        return self.db.lock
+    def call(self, path: str, raw: dict[str, str]) -> dict:
+        """An Enswitch function call, whole, under the lock."""
+        with self._lock:
+            return dispatch(self, path, raw)
+
+    def read(self, query: Callable[[Switch], T]) -> T:
+        """Anything else that looks at the switch's state (the control API), under the lock."""
+        with self._lock:
+            return query(self.switch)
 
     def reset(self) -> None:
         """Back to how the mock started: data from the fixtures (read again from their files) with
-        IDs restarting, the fault rules of --faults/--fail only, and an empty journal."""
-        seed = load(self.fixtures_dir)
-        self.db.replace_all(seed.directory, seed.groups)
+        IDs restarting, the fault rules of --faults/--fail only, an empty journal and outbox,
+        and the clock at real time."""
+        fresh = seed(self.fixtures_dir)
+        with self._lock:
+            self._db.replace_all(fresh.directory, fresh.families)
+            self.switch.clock.reset()
+            self.switch.outbox.clear()
         self.faults.reset()
         self.journal.clear()
 
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self._db.close()
 
 
 def start_up_rules(config: Config) -> list[Rule]:

@@ -10,6 +10,7 @@ from conftest import Api, code
 
 from mock_enswitch import Config, create_app
 from mock_enswitch.fixtures import DEFAULT_DIR, FixtureError, load
+from mock_enswitch.seeding import seed
 
 
 def edit(directory: Path, name: str, change) -> None:
@@ -62,7 +63,12 @@ BROKEN = [
     ("roles.json", lambda r: r[0].update(privileges="all"), "field 'privileges' must be a list"),
     ("rate_plans.json", lambda r: r.append(r[0]), "field 'id' repeats 1"),
     ("record_groups.json", lambda r: r[0].update(fraction=150), "field 'fraction'"),
-    ("record_groups.json", lambda r: r[1].update(owner=3), "field 'owner' is not a user"),
+    ("record_groups.json", lambda r: r[1].update(owner=3), "field 'owner': Invalid owner"),
+    (
+        "record_groups.json",
+        lambda r: r[0].update(email="not an address"),
+        "record 0 (id 1): field 'email': Invalid email address",
+    ),
     ("record_groups.json", lambda r: r[1].update(beep="loud"), "field 'beep'"),
 ]
 
@@ -71,7 +77,7 @@ BROKEN = [
 def test_a_broken_fixture_names_file_record_and_field(fixtures_copy, name, change, message):
     edit(fixtures_copy, name, change)
     with pytest.raises(FixtureError) as raised:
-        load(fixtures_copy)
+        seed(fixtures_copy)
     assert message in str(raised.value)
     assert name in str(raised.value)
 
@@ -90,7 +96,7 @@ def test_a_missing_required_file_is_named(fixtures_copy):
 
 def test_record_groups_file_is_optional(fixtures_copy):
     (fixtures_copy / "record_groups.json").unlink()
-    assert load(fixtures_copy).groups == []
+    assert seed(fixtures_copy).families["record_groups"] == []
 
 
 def test_a_broken_fixture_on_reset_leaves_the_database_untouched(tmp_path, fixtures_copy):

@@ -13,7 +13,7 @@ from tinydb.storages import JSONStorage
 
 from mock_enswitch import Config, create_app
 from mock_enswitch.store import mappedlog
-from mock_enswitch.store.database import SHARD_SIZE, Database
+from mock_enswitch.store.database import SHARD_SIZE, Database, Index
 from mock_enswitch.store.logstorage import CorruptDatabase, LogStorage, StorageFailed
 
 DIRECTORY = {
@@ -28,49 +28,49 @@ GROUPS = [{"id": 1, "customer": 1, "name": "one"}, {"id": 40, "customer": 1, "na
 @pytest.fixture(params=["memory", "file"])
 def db(request, tmp_path):
     database = Database(None if request.param == "memory" else tmp_path / "db.json")
-    database.replace_all(DIRECTORY, GROUPS)
+    database.replace_all(DIRECTORY, {"record_groups": GROUPS})
     yield database
     database.close()
 
 
 def test_groups_are_stored_and_listed_in_id_order(db):
-    new = db.insert_group({"customer": 1, "name": "new"})
+    new = db.collection("record_groups").insert({"customer": 1, "name": "new"})
     assert new == 41  # after the highest seeded id
-    assert [g["id"] for g in db.groups()] == [1, 40, 41]
-    db.update_group(40, {"name": "changed"})
-    assert db.group(40)["name"] == "changed"
-    db.delete_group(1)
-    assert db.group(1) is None
+    assert [g["id"] for g in db.collection("record_groups").all()] == [1, 40, 41]
+    db.collection("record_groups").update(40, {"name": "changed"})
+    assert db.collection("record_groups").get(40)["name"] == "changed"
+    db.collection("record_groups").delete([1])
+    assert db.collection("record_groups").get(1) is None
     assert db.record("customers", 1)["name"] == "C"
 
 
 def test_ids_are_never_reused_after_delete(db):
-    first = db.insert_group({"customer": 1, "name": "a"})
-    db.delete_group(first)
-    assert db.insert_group({"customer": 1, "name": "b"}) == first + 1
+    first = db.collection("record_groups").insert({"customer": 1, "name": "a"})
+    db.collection("record_groups").delete([first])
+    assert db.collection("record_groups").insert({"customer": 1, "name": "b"}) == first + 1
 
 
 def test_replace_all_restarts_ids(db):
-    db.insert_group({"customer": 1, "name": "a"})
-    db.replace_all(DIRECTORY, GROUPS)
-    assert db.insert_group({"customer": 1, "name": "b"}) == 41
+    db.collection("record_groups").insert({"customer": 1, "name": "a"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    assert db.collection("record_groups").insert({"customer": 1, "name": "b"}) == 41
 
 
 def test_a_returned_group_is_a_copy(db):
-    db.group(1)["name"] = "mutated"
-    assert db.group(1)["name"] == "one"
+    db.collection("record_groups").get(1)["name"] = "mutated"
+    assert db.collection("record_groups").get(1)["name"] == "one"
 
 
 def test_file_data_survives_a_clean_reopen(tmp_path):
     path = tmp_path / "db.json"
     db = Database(path)
-    db.replace_all(DIRECTORY, GROUPS)
-    new = db.insert_group({"customer": 1, "name": "kept"})
-    db.delete_group(1)
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    new = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
+    db.collection("record_groups").delete([1])
     db.close()
     db = Database(path)
-    assert [g["id"] for g in db.groups()] == [40, new]
-    assert db.insert_group({"customer": 1, "name": "next"}) == new + 1
+    assert [g["id"] for g in db.collection("record_groups").all()] == [40, new]
+    assert db.collection("record_groups").insert({"customer": 1, "name": "next"}) == new + 1
     db.close()
 
 
@@ -98,15 +98,17 @@ def test_writes_acknowledged_before_a_crash_are_replayed(tmp_path):
     live = tmp_path / "live"
     live.mkdir()
     db = Database(live / "db.json")
-    db.replace_all(DIRECTORY, GROUPS)
-    ids = [db.insert_group({"customer": 1, "name": f"g{i}"}) for i in range(50)]
-    db.update_group(ids[0], {"name": "updated"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    ids = [
+        db.collection("record_groups").insert({"customer": 1, "name": f"g{i}"}) for i in range(50)
+    ]
+    db.collection("record_groups").update(ids[0], {"name": "updated"})
     crash_copy(live, tmp_path / "crashed")  # no close(): nothing compacted
     db.close()
     assert log_content(tmp_path / "crashed")
     recovered = Database(tmp_path / "crashed" / "db.json")
-    assert [g["id"] for g in recovered.groups()] == [1, 40, *ids]
-    assert recovered.group(ids[0])["name"] == "updated"
+    assert [g["id"] for g in recovered.collection("record_groups").all()] == [1, 40, *ids]
+    assert recovered.collection("record_groups").get(ids[0])["name"] == "updated"
     recovered.close()
 
 
@@ -114,17 +116,17 @@ def test_a_torn_last_line_is_dropped_and_the_rest_kept(tmp_path):
     live = tmp_path / "live"
     live.mkdir()
     db = Database(live / "db.json")
-    db.replace_all(DIRECTORY, GROUPS)
-    kept = db.insert_group({"customer": 1, "name": "kept"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    kept = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     crash_copy(live, tmp_path / "crashed")
     db.close()
     append_to_log(tmp_path / "crashed", b'{"tables":{"record_groups:10":{"41":{"na')  # cut short
     recovered = Database(tmp_path / "crashed" / "db.json")
-    assert recovered.group(kept)["name"] == "kept"
+    assert recovered.collection("record_groups").get(kept)["name"] == "kept"
     recovered.close()
     # and the torn line is gone for good: the next open is clean
     again = Database(tmp_path / "crashed" / "db.json")
-    assert again.group(kept)["name"] == "kept"
+    assert again.collection("record_groups").get(kept)["name"] == "kept"
     again.close()
 
 
@@ -146,8 +148,8 @@ def test_a_corrupt_snapshot_is_an_error_naming_the_file(tmp_path):
 def test_the_snapshot_is_an_ordinary_tinydb_file(tmp_path):
     path = tmp_path / "db.json"
     db = Database(path)
-    db.replace_all(DIRECTORY, GROUPS)
-    db.insert_group({"customer": 1, "name": "plain"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "plain"})
     db.close()
     plain = TinyDB(path, storage=JSONStorage)
     names = [
@@ -164,25 +166,25 @@ def test_the_log_is_compacted_when_it_outgrows_the_snapshot(tmp_path, monkeypatc
     monkeypatch.setattr("mock_enswitch.store.logstorage.MIN_LOG_BYTES", 2000)
     path = tmp_path / "db.json"
     db = Database(path)
-    db.replace_all(DIRECTORY, GROUPS)
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     for i in range(60):
-        db.insert_group({"customer": 1, "name": f"group {i}"})
+        db.collection("record_groups").insert({"customer": 1, "name": f"group {i}"})
         assert len(log_content(tmp_path)) <= max(2000, 2 * path.stat().st_size) + 4096
     snapshot = json.loads(path.read_text())
     assert any(name.startswith("record_groups") for name in snapshot)
     db.close()
     reopened = Database(path)
-    assert len(list(reopened.groups())) == 62
+    assert len(list(reopened.collection("record_groups").all())) == 62
     reopened.close()
 
 
 def test_fsync_mode_stores_the_same(tmp_path):
     db = Database(tmp_path / "db.json", fsync=True)
-    db.replace_all(DIRECTORY, GROUPS)
-    new = db.insert_group({"customer": 1, "name": "synced"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    new = db.collection("record_groups").insert({"customer": 1, "name": "synced"})
     db.close()
     reopened = Database(tmp_path / "db.json", fsync=True)
-    assert reopened.group(new)["name"] == "synced"
+    assert reopened.collection("record_groups").get(new)["name"] == "synced"
     reopened.close()
 
 
@@ -190,15 +192,15 @@ def test_a_reset_is_one_snapshot_so_a_crash_never_leaves_half_of_it(tmp_path):
     live = tmp_path / "live"
     live.mkdir()
     db = Database(live / "db.json")
-    db.replace_all(DIRECTORY, GROUPS)
-    kept = db.insert_group({"customer": 1, "name": "before the reset"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    kept = db.collection("record_groups").insert({"customer": 1, "name": "before the reset"})
     log_before = log_content(live)
-    db.replace_all(DIRECTORY, [{"id": 7, "customer": 1, "name": "seven"}])
+    db.replace_all(DIRECTORY, {"record_groups": [{"id": 7, "customer": 1, "name": "seven"}]})
     assert log_content(live) == b""  # nothing appended piecemeal
     crash_copy(live, tmp_path / "after")
     db.close()
     after = Database(tmp_path / "after" / "db.json")
-    assert [g["id"] for g in after.groups()] == [7]
+    assert [g["id"] for g in after.collection("record_groups").all()] == [7]
     after.close()
     assert log_before  # the write before the reset went through the log
     assert kept == 41
@@ -226,8 +228,8 @@ def test_each_write_appends_one_line_with_only_the_changed_tables(tmp_path):
 
 def test_a_create_is_one_log_line_holding_counter_and_group(tmp_path):
     db = Database(tmp_path / "db.json")
-    db.replace_all(DIRECTORY, GROUPS)
-    db.insert_group({"customer": 1, "name": "A"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "A"})
     (line,) = log_lines(tmp_path)
     assert sorted(line["tables"]) == ["counters", f"record_groups:{41 // SHARD_SIZE}"]
     db.close()
@@ -305,24 +307,28 @@ def disk_full(monkeypatch) -> None:
 def test_a_failed_append_stores_nothing_in_memory_or_on_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(mappedlog, "CHUNK", 512)  # ~one group line per chunk: growth comes soon
     db = Database(tmp_path / "db.json")
-    db.replace_all(DIRECTORY, GROUPS)
-    kept = db.insert_group({"customer": 1, "name": "kept"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    kept = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     with monkeypatch.context() as full:
         disk_full(full)
         with pytest.raises(StorageFailed, match=r"db\.json\.log: cannot write \(No space left"):
             for number in range(20):  # until the log has to grow
-                db.insert_group({"customer": 1, "name": f"lost {number}"})
-        stored = [g["name"] for g in db.groups()]
+                db.collection("record_groups").insert({"customer": 1, "name": f"lost {number}"})
+        stored = [g["name"] for g in db.collection("record_groups").all()]
         assert stored == ["one", "forty", "kept"] + [f"lost {n}" for n in range(len(stored) - 3)]
         with pytest.raises(StorageFailed):
-            db.update_group(kept, {"name": "x" * 2000})  # a line bigger than the space left
-        assert db.group(kept)["name"] == "kept"  # memory as on disk
-    again = db.insert_group({"customer": 1, "name": "again"})  # the disk has room again
+            db.collection("record_groups").update(
+                kept, {"name": "x" * 2000}
+            )  # a line bigger than the space left
+        assert db.collection("record_groups").get(kept)["name"] == "kept"  # memory as on disk
+    again = db.collection("record_groups").insert(
+        {"customer": 1, "name": "again"}
+    )  # the disk has room again
     assert again == kept + len(stored) - 2  # the failed create did not use up an ID
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
     recovered = Database(tmp_path / "crashed" / "db.json")
-    assert [g["name"] for g in recovered.groups()] == [*stored, "again"]
+    assert [g["name"] for g in recovered.collection("record_groups").all()] == [*stored, "again"]
     recovered.close()
 
 
@@ -364,8 +370,30 @@ def test_the_mapped_log_grows_past_its_chunk_and_a_crash_keeps_every_copied_line
 
 def test_a_clean_close_leaves_an_empty_log_and_a_plain_snapshot(tmp_path):
     db = Database(tmp_path / "db.json")
-    db.replace_all(DIRECTORY, GROUPS)
-    db.insert_group({"customer": 1, "name": "kept"})
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     db.close()
     assert (tmp_path / "db.json.log").read_bytes() == b""
     assert "kept" in (tmp_path / "db.json").read_text()
+
+
+def test_a_file_written_before_per_kind_counters_keeps_its_numbering(tmp_path):
+    path = tmp_path / "old.db.json"
+    old = {"customers": {}, "counters": {"1": {"next": 50}}, "record_groups:12": {}}
+    path.write_text(json.dumps(old))
+    db = Database(path)
+    assert db.collection("record_groups").insert({"customer": 1, "name": "after"}) == 50
+    assert db.collection("recordings").insert({"x": 1}) == 1  # another kind counts on its own
+    db.close()
+
+
+def test_an_index_answers_ranges_and_follows_every_write(db):
+    rows = db.collection("things", (Index("by_owner", "owner", "when"),))
+    ids = [rows.insert({"owner": i % 2, "when": 100 - i}) for i in range(10)]
+    assert [r["when"] for r in rows.select("by_owner", 0, 93, 97)] == [94, 96]
+    rows.update(ids[0], {"when": 95})  # 100 -> 95
+    rows.delete([ids[2]])  # 98 gone
+    assert [r["when"] for r in rows.select("by_owner", 0)] == [92, 94, 95, 96]
+    assert [r["when"] for r in rows.select("by_owner", 1, high=93)] == [91, 93]
+    db.replace_all(DIRECTORY, {})  # a reset drops the records and the index with them
+    assert rows.select("by_owner", 0) == []

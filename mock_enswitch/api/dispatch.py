@@ -1,8 +1,9 @@
 """From a function path and its raw parameters to a reply body: the checks, in their order.
 
-401 (credentials) -> 402 (role privilege) -> 400 (parameters, by the table) -> the operation,
-which resolves the customer concerned (400 on `customer` / 404 for a group out of reach), then
-the rate plan (403), then its own rules. `validation=1` runs all of it and answers 201.
+401 (credentials) -> 402 (role privilege) -> 400 (parameters, by the table) -> what the function
+concerns, resolved through the caller's reach (404, or 400 on `customer`) -> the rate plan (403)
+-> the operation's own rules. Every step is here, driven by the table, so no operation can skip
+one. `validation=1` runs all of it and answers 201.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict:
     caller = authenticate(service.switch, raw.get("auth_username"), raw.get("auth_password"), token)
     require_privilege(caller, function.privileges)
     values = validate(function, raw, strict=service.config.strict)
-    validate_only = values.pop("validation", 0) == 1
-    call = Call(service.switch, caller, function.feature, validate_only)
+    call = Call(service.switch, caller, values.pop("validation", 0) == 1)
+    customer, call.target = function.concerns.resolve(call, values)
+    if function.feature:
+        call.check_plan(customer, function.feature)
     data = function.operation(call, values)
-    if validate_only:
+    if call.validate_only:
         return envelope("201")
     return envelope(function.success, data=data if function.success == "200" else None)

@@ -12,8 +12,8 @@ import time
 from flask import Response, current_app, g, json
 
 from ..domain.errors import STANDARD_MESSAGES
+from ..drop import DropConnection, can_drop
 from ..faults import Effect
-from ..server import DropConnection, can_drop
 from .envelope import envelope, reply
 
 PROXY_PAGE = (

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.access import CALLER, Concerns
 from ..versions import Version
 
 INTEGER = "integer"
@@ -107,6 +108,9 @@ class Function:
     params: tuple[Param, ...]
     privileges: tuple[str, ...] = ()
     """Role privileges any one of which admits the caller; () means any authenticated user."""
+    concerns: Concerns = CALLER
+    """What the function acts on (a customer, a group, a recording...): dispatch resolves it
+    through the caller's reach before the operation runs, and hands it over as `call.target`."""
     feature: str | None = None
     """Rate-plan feature the customer concerned must have (403 otherwise)."""
     added: Version = FIRST
@@ -115,6 +119,9 @@ class Function:
     returns: str = ""
     data: Record | None = None
     """The shape of `data` on success (None: the function returns none)."""
+    file: Mapping[str, str] | None = None
+    """When the function can answer a file instead of the envelope: {"param": "wrap", "value":
+    "none", "mimetype": ...} (recording/recordings/get with wrap=none); for the OpenAPI document."""
     version: Version | None = None
     """Set by `at()`: the version this copy of the function is served as."""
     later: Mapping[str, Version] = field(default_factory=dict)

@@ -16,7 +16,6 @@ from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
 from ..journal import masked
 from ..logs import CALLS_LOGGER, call_line
-from .dispatch import dispatch
 from .envelope import error_body, reply
 from .faulted import faulted_reply, wait
 from .functions import SECRET_PARAMS
@@ -64,9 +63,7 @@ def call_function(path: str) -> Response:
         faulted = faulted_reply(effect, http.environ)
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
-    with service.lock:
-        body = dispatch(service, exchange.function, raw)
-    return reply(body)
+    return reply(service.call(exchange.function, raw))
 
 
 def choose_fault(service: Service, exchange: Exchange, header: str | None):
@@ -95,8 +92,9 @@ def concerned_customer(service, exchange: Exchange) -> int | None:
     text = exchange.params.get("customer", "")
     if INTEGER_TEXT.match(text):
         return int(text)
-    with service.lock:
-        person = directory.person_by_username(service.db, exchange.user) if exchange.user else None
+    if not exchange.user:
+        return None
+    person = service.read(lambda switch: directory.person_by_username(switch.db, exchange.user))
     return person["customer"] if person else None
 
 

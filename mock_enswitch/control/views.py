@@ -12,6 +12,7 @@ import hmac
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from ..domain import groups
 from ..domain.groups import present
 from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
@@ -57,8 +58,7 @@ def health():
 @blueprint.post("/reset")
 def reset():
     try:
-        with service().lock:
-            service().reset()
+        service().reset()
     except FixtureError as error:
         return problem(400, str(error))
     return jsonify(status="reset")
@@ -110,9 +110,11 @@ def clear_requests():
 
 @blueprint.get("/groups")
 def list_groups():
-    with service().lock:
-        groups = [present(group) for group in service().db.groups()]
-    return jsonify(groups=groups)
+    return jsonify(
+        groups=service().read(
+            lambda switch: [present(g) for g in groups.collection(switch.db).all()]
+        )
+    )
 
 
 @blueprint.get("/openapi.json")

@@ -1,19 +1,22 @@
-"""Authentication (401), role privileges (402), and the per-call checks of reach and rate plan.
+"""Authentication (401), role privileges (402), and what a call concerns: reach and rate plan.
 
-`Call` is what an operation receives: it resolves "the customer concerned" (a `customer` parameter
-or a group's customer) through the caller's reach, then the rate plan, so every operation applies
-the rules in the same order and no operation repeats them.
+A function's table entry names what it concerns (`Concerns`: the caller's customer, a `customer`
+parameter, a record group, a recording, a live call). Dispatch resolves it once, before the
+operation runs: out of reach is a 404 (or a 400 naming `customer`), then the customer's rate plan
+(403). An operation receives the resolved object in `call.target` and never repeats the checks,
+so a new operation cannot skip them.
 """
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from . import directory
-from .errors import BadRequest, NotAuthenticated, NotFound, PlanDenied, RoleDenied
+from .errors import BadRequest, NotAuthenticated, PlanDenied, RoleDenied
 from .switch import Switch
 
 
@@ -29,7 +32,15 @@ class Caller:
 
 
 def token_serializer(switch: Switch) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(switch.token_secret, salt="mock-enswitch auth_token")
+    """Tokens are dated by the mock's clock: a test that advances it sees them expire."""
+
+    class ClockSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return switch.now()
+
+    return URLSafeTimedSerializer(
+        switch.token_secret, salt="mock-enswitch auth_token", signer=ClockSigner
+    )
 
 
 def authenticate(
@@ -69,32 +80,51 @@ def require_privilege(caller: Caller, privileges: tuple[str, ...]) -> None:
 
 @dataclass
 class Call:
+    """What an operation receives: the switch, who calls, whether it only validates, and the
+    resolved object the function concerns (`target`)."""
+
     switch: Switch
     caller: Caller
-    feature: str | None
     validate_only: bool = False
+    target: Any = None
 
-    def customer(self, customer_id: int | None, key: str = "customer") -> int:
+    def reachable_customer(self, customer_id: int | None, key: str = "customer") -> int:
         """The customer a call names (default: the caller's), if in reach (else 400 on `key`)."""
         if customer_id is None:
-            customer_id = self.caller.customer
-        elif customer_id not in self.caller.reach:
+            return self.caller.customer
+        if customer_id not in self.caller.reach:
             raise BadRequest(key, f"Invalid customer: {customer_id}.")
-        self._check_plan(customer_id)
         return customer_id
 
-    def group(self, group_id: int) -> dict:
-        """A record group in reach; one outside it is answered exactly like a missing one (404)."""
-        group = self.switch.db.group(group_id)
-        if group is None or group["customer"] not in self.caller.reach:
-            raise NotFound(
-                "The record group does not exist, or you do not have permission to access it."
-            )
-        self._check_plan(group["customer"])
-        return group
-
-    def _check_plan(self, customer_id: int) -> None:
-        if self.feature and self.feature not in directory.plan_features(
-            self.switch.db, customer_id
-        ):
+    def check_plan(self, customer_id: int, feature: str) -> None:
+        if feature not in directory.plan_features(self.switch.db, customer_id):
             raise PlanDenied()
+
+
+class Concerns(Protocol):
+    """What a function acts on: `resolve` pops its parameters from `values`, checks reach, and
+    returns (the customer whose rate plan applies, the object the operation gets as `target`)."""
+
+    def resolve(self, call: Call, values: dict) -> tuple[int, Any]: ...
+
+
+class TheCaller:
+    """Functions about the caller alone (user/login): their own customer, nothing to reach."""
+
+    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+        return call.caller.customer, call.caller.customer
+
+
+@dataclass(frozen=True)
+class CustomerParam:
+    """A `customer` parameter (default: the caller's); out of reach is a 400 naming it."""
+
+    param: str = "customer"
+
+    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+        customer = call.reachable_customer(values.pop(self.param, None), self.param)
+        return customer, customer
+
+
+CALLER = TheCaller()
+CUSTOMER = CustomerParam()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from .access import Call, token_serializer
 
 HIDDEN = ("password",)
@@ -16,7 +14,7 @@ def login(call: Call, values: dict) -> dict:
         person["auth_token"] = token_serializer(switch).dumps({"person": person["id"]})
         if switch.token_expiry:
             person["auth_token_expiry"] = switch.token_expiry
-            person["auth_token_expires"] = int(time.time()) + switch.token_expiry
+            person["auth_token_expires"] = switch.now() + switch.token_expiry
         else:
             person["auth_token_expiry"] = 0
     return person

@@ -1,4 +1,5 @@
-"""The switch's state as the domain sees it: the database, plus the installation-wide token key."""
+"""The switch's state as the domain sees it: the database, the clock, the outbox, and the
+installation-wide token key."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 
 from ..store.database import Database
+from .clock import Clock
+from .outbox import Outbox
 
 
 @dataclass
@@ -15,3 +18,8 @@ class Switch:
     """Seconds an auth_token lives ("Authentication token expiry"); 0 for tokens that never expire."""
     token_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     """Enswitch keeps its signing key in the database; ours lives as long as the process unless set."""
+    clock: Clock = field(default_factory=Clock)
+    outbox: Outbox = field(default_factory=Outbox)
+
+    def now(self) -> int:
+        return int(self.clock.now())

@@ -1,32 +1,176 @@
-"""The database the domain talks to: "customer 3", "group 17", "save this group".
+"""The database the domain talks to: one `Collection` per kind of record, behind one lock.
 
-TinyDB does the storing; this module owns the one lock (TinyDB is not thread-safe), the choice of
-storage (memory, or a file made durable by `LogStorage`), and the table layout. Record groups are
-spread over tables of `SHARD_SIZE` IDs each, because TinyDB copies a whole table on every write:
-small tables keep a write's cost flat however many groups are stored, and in file mode the log
-line a write appends (its whole table, JSON-encoded) short: 4 IDs is ~1 KB a line, 16 was ~4 KB.
+TinyDB does the storing; this module owns the lock (TinyDB is not thread-safe), the choice of
+storage (memory, or a file made durable by `LogStorage`; both take `batch()` and `replace()`, so
+nothing here asks which one it has), and the table layout, which is the same for every kind:
+
+- a kind's records are spread over tables of `SHARD_SIZE` IDs each (`record_groups:0`,
+  `record_groups:1`, ...), because TinyDB copies a whole table on every write: small tables keep
+  a write's cost flat however many records are stored, and in file mode the log line a write
+  appends (its whole table) short;
+- each kind has an ID counter in the `counters` table, saved in the same log line as the record
+  it numbered, so IDs are never reused after a delete, nor after a restart;
+- the directory (customers, people, roles, rate plans) is small, changes only at a reset, and is
+  read on every call: one table per kind, read through a memo cleared at reset.
+
+A collection may declare indexes (`Index`): kept in memory, built on first use, maintained by
+every write, dropped at a reset. They are what lets a list by time range cost the same at 1,000
+and at 100,000 records.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from .logstorage import LogStorage
+from .memorystorage import BatchingMemoryStorage
 
 DIRECTORY_KINDS = ("customers", "people", "roles", "rate_plans")
-GROUP_TABLE_PREFIX = "record_groups:"
 SHARD_SIZE = 4
 COUNTERS = "counters"
+COUNTER_DOC = 1
+LEGACY_COUNTER = "next"
+"""Files written before counters were per kind held the record-group counter under this name."""
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Index:
+    """Records of a collection grouped by `key` (a field, or a tuple of fields), each group kept
+    sorted by `order` (a field) then ID: `Collection.select(name, key, low, high)` answers a
+    range of `order` within one key by bisection, not a scan."""
+
+    name: str
+    key: str | tuple[str, ...]
+    order: str | None = None
+
+    def key_of(self, record: dict) -> Hashable:
+        if isinstance(self.key, tuple):
+            return tuple(record.get(field) for field in self.key)
+        return record.get(self.key)
+
+    def entry_of(self, record: dict) -> tuple:
+        return (record.get(self.order) if self.order else 0, record["id"])
+
+
+class _LiveIndex:
+    def __init__(self, spec: Index, records: Iterable[dict]) -> None:
+        self.spec = spec
+        self.entries: dict[Hashable, list[tuple]] = {}
+        for record in records:
+            self.entries.setdefault(spec.key_of(record), []).append(spec.entry_of(record))
+        for entries in self.entries.values():
+            entries.sort()
+
+    def add(self, record: dict) -> None:
+        bisect.insort(
+            self.entries.setdefault(self.spec.key_of(record), []), self.spec.entry_of(record)
+        )
+
+    def remove(self, record: dict) -> None:
+        key = self.spec.key_of(record)
+        entries = self.entries.get(key, [])
+        position = bisect.bisect_left(entries, self.spec.entry_of(record))
+        if position < len(entries) and entries[position] == self.spec.entry_of(record):
+            del entries[position]
+            if not entries:
+                del self.entries[key]
+
+    def ids(self, key: Hashable, low: Any = None, high: Any = None) -> list[int]:
+        entries = self.entries.get(key, [])
+        start = 0 if low is None else bisect.bisect_left(entries, (low,))
+        stop = len(entries) if high is None else bisect.bisect_right(entries, (high, float("inf")))
+        return [entry[1] for entry in entries[start:stop]]
+
+
+class Collection:
+    """The records of one kind: get, all, insert (a fresh ID), update, delete, and indexed
+    selections. Every method takes the database's lock; what it returns are copies."""
+
+    def __init__(self, db: Database, kind: str, indexes: tuple[Index, ...] = ()) -> None:
+        self.db = db
+        self.kind = kind
+        self.specs = {index.name: index for index in indexes}
+
+    def get(self, record_id: int) -> dict | None:
+        with self.db.lock:
+            found = self._table_data(record_id).get(str(record_id))
+            return dict(found) if found is not None else None
+
+    def all(self) -> list[dict]:
+        """Every record, in ID order (read whole under the lock: one moment's state)."""
+        with self.db.lock:
+            tables = self.db.tables()
+            prefix = self.kind + ":"
+            shards = sorted(int(name[len(prefix) :]) for name in tables if name.startswith(prefix))
+            return [
+                dict(record)
+                for shard in shards
+                for _, record in sorted(
+                    tables[f"{prefix}{shard}"].items(), key=lambda item: int(item[0])
+                )
+            ]
+
+    def insert(self, fields: dict) -> int:
+        """Store a new record under a fresh ID: the counter and the record in one write."""
+        with self.db.write():
+            record_id = self.db.next_id(self.kind)
+            record = {**fields, "id": record_id}
+            self._table(record_id).insert(Document(record, doc_id=record_id))
+            self._indexed(lambda index: index.add(record))
+        return record_id
+
+    def update(self, record_id: int, fields: dict) -> None:
+        with self.db.write():
+            before = self.get(record_id)
+            if before is None:
+                return
+            self._table(record_id).update(fields, doc_ids=[record_id])
+            self._indexed(lambda index: (index.remove(before), index.add({**before, **fields})))
+
+    def delete(self, record_ids: Iterable[int]) -> None:
+        """Remove these records, in one write (a crash keeps all or none of them)."""
+        with self.db.write():
+            for record_id in record_ids:
+                before = self.get(record_id)
+                if before is None:
+                    continue
+                self._table(record_id).remove(doc_ids=[record_id])
+                self._indexed(lambda index, before=before: index.remove(before))
+
+    def select(self, index: str, key: Hashable, low: Any = None, high: Any = None) -> list[dict]:
+        """The records whose index key is `key` and whose order field is within [low, high],
+        in that order (then by ID)."""
+        with self.db.lock:
+            ids = self._live(index).ids(key, low, high)
+            return [record for record in map(self.get, ids) if record is not None]
+
+    def _live(self, name: str) -> _LiveIndex:
+        return self.db.memo(
+            ("index", self.kind, name), lambda: _LiveIndex(self.specs[name], self.all())
+        )
+
+    def _indexed(self, change: Callable[[_LiveIndex], Any]) -> None:
+        """Apply a write to the indexes already built (the others are built when first asked)."""
+        for name in self.specs:
+            live = self.db.memoized(("index", self.kind, name))
+            if live is not None:
+                change(live)
+
+    def _table(self, record_id: int):
+        return self.db.table(f"{self.kind}:{record_id // SHARD_SIZE}")
+
+    def _table_data(self, record_id: int) -> dict:
+        return self.db.tables().get(f"{self.kind}:{record_id // SHARD_SIZE}", {})
 
 
 class Database:
@@ -35,10 +179,18 @@ class Database:
         self.path = path
         self.lock = threading.RLock()
         self._memo: dict[Hashable, Any] = {}
+        self._collections: dict[str, Collection] = {}
         if path is None:
-            self._db = TinyDB(storage=MemoryStorage)
+            self._db = TinyDB(storage=BatchingMemoryStorage)
         else:
             self._db = TinyDB(path, storage=LogStorage, fsync=fsync)
+
+    def collection(self, kind: str, indexes: tuple[Index, ...] = ()) -> Collection:
+        """The collection of `kind` (the same object each time; `indexes` from the first ask)."""
+        with self.lock:
+            if kind not in self._collections:
+                self._collections[kind] = Collection(self, kind, indexes)
+            return self._collections[kind]
 
     def close(self) -> None:
         with self.lock:
@@ -48,32 +200,56 @@ class Database:
         with self.lock:
             return not self._db.tables()
 
-    def replace_all(self, directory: dict[str, list[dict]], groups: Iterable[dict]) -> None:
-        """Drop everything and store this directory and these groups (seeding and reset).
+    def replace_all(self, directory: dict[str, list[dict]], kinds: dict[str, list[dict]]) -> None:
+        """Drop everything and store this directory and these records (seeding and reset).
 
-        Every record carries its `id`; the group counter restarts after the highest group id.
-        The new data is built aside and swapped in as one write (in file mode one new snapshot,
-        temp file then rename), so a crash leaves either all of the old data or all the new.
+        Every record carries its `id`; each kind's counter restarts after its highest id. The new
+        data is built aside and swapped in as one write (in file mode one new snapshot, temp
+        file then rename), so a crash leaves either all of the old data or all the new.
         """
         data: dict[str, dict[str, dict]] = {
             kind: {str(record["id"]): dict(record) for record in directory.get(kind, [])}
             for kind in DIRECTORY_KINDS
         }
-        highest = 0
-        for group in groups:
-            data.setdefault(_group_table_name(group["id"]), {})[str(group["id"])] = dict(group)
-            highest = max(highest, group["id"])
-        data[COUNTERS] = {"1": {"next": highest + 1}}
+        counters: dict[str, int] = {}
+        for kind, records in kinds.items():
+            highest = 0
+            for record in records:
+                table = data.setdefault(f"{kind}:{record['id'] // SHARD_SIZE}", {})
+                table[str(record["id"])] = dict(record)
+                highest = max(highest, record["id"])
+            counters[kind] = highest + 1
+        data[COUNTERS] = {str(COUNTER_DOC): counters}
         with self.lock:
             stale = self._db.tables()
-            storage = self._db.storage
-            if isinstance(storage, LogStorage):
-                storage.replace(data)
-            else:
-                storage.write(data)
+            self._db.storage.replace(data)
             for name in stale | set(data):  # TinyDB's per-table query caches knew the old data
                 self._db.table(name).clear_cache()
             self._memo.clear()
+
+    def next_id(self, kind: str) -> int:
+        """Take the next ID of `kind` (call inside `write()`, with the record it numbers)."""
+        counters = self._db.table(COUNTERS)
+        current = counters.get(doc_id=COUNTER_DOC) or {}
+        if kind == "record_groups" and kind not in current and LEGACY_COUNTER in current:
+            current = {**current, kind: current[LEGACY_COUNTER]}
+        record_id = current.get(kind, 1)
+        if counters.contains(doc_id=COUNTER_DOC):
+            counters.update({kind: record_id + 1}, doc_ids=[COUNTER_DOC])
+        else:
+            counters.insert(Document({kind: record_id + 1}, doc_id=COUNTER_DOC))
+        return record_id
+
+    def write(self):
+        """The one write path: the lock, and every TinyDB write inside as one durable step."""
+        return _Write(self)
+
+    def tables(self) -> dict[str, dict]:
+        """The stored tables as the storage holds them (read-only use, under the lock)."""
+        return self._db.storage.read() or {}
+
+    def table(self, name: str):
+        return self._db.table(name)
 
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
 
@@ -90,20 +266,20 @@ class Database:
         """The first record of `kind` whose `field` is `value` (e.g. a person by username):
         every call looks its caller up this way, so the answer comes from an index."""
         with self.lock:
-            index = self.memo(("index", kind, field), lambda: self._index(kind, field))
+            index = self.memo(("by", kind, field), lambda: self._by(kind, field))
             found = index.get(value)
             return dict(found) if found is not None else None
 
-    def _index(self, kind: str, field: str) -> dict[object, dict]:
+    def _by(self, kind: str, field: str) -> dict[object, dict]:
         index: dict[object, dict] = {}
         for record in self._directory(kind).values():
             index.setdefault(record.get(field), record)
         return index
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, kept until the directory changes (the next `replace_all`): for what is
-        read or derived from the directory on every call (its records by ID, a person by
-        username, a role's privileges, a reach...)."""
+        """`compute()`, kept until the next `replace_all`: for what is read or derived from the
+        directory on every call (its records by ID, a person by username, a reach...), and the
+        collections' indexes (which their writes keep up to date)."""
         with self.lock:
             try:
                 return self._memo[key]
@@ -111,62 +287,31 @@ class Database:
                 value = self._memo[key] = compute()
                 return value
 
+    def memoized(self, key: Hashable) -> Any:
+        """What `memo` holds under `key`, or None when nothing is computed yet."""
+        return self._memo.get(key)
+
     def _directory(self, kind: str) -> dict[int, dict]:
-        """The directory tables change only in `replace_all`, and every call reads them (who is
-        calling, their role, their reach): kept parsed by ID until the next replace_all."""
         return self.memo(
             ("directory", kind),
-            lambda: {record.doc_id: record for record in self._db.table(kind).all()},
+            lambda: {int(i): record for i, record in self.tables().get(kind, {}).items()},
         )
 
-    # Record groups.
 
-    def group(self, group_id: int) -> dict | None:
-        with self.lock:
-            found = self._group_table(group_id).get(doc_id=group_id)
-            return dict(found) if found is not None else None
+class _Write:
+    """Context of `Database.write()`: holds the lock, batches the storage's writes (re-entrant)."""
 
-    def groups(self) -> Iterator[dict]:
-        """Every stored group, in ID order (read whole under the lock: one moment's state)."""
-        with self.lock:
-            names = sorted(
-                (name for name in self._db.tables() if name.startswith(GROUP_TABLE_PREFIX)),
-                key=lambda name: int(name[len(GROUP_TABLE_PREFIX) :]),
-            )
-            found = [
-                dict(group)
-                for name in names
-                for group in sorted(self._db.table(name).all(), key=lambda g: g["id"])
-            ]
-        return iter(found)
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._batch = None
 
-    def insert_group(self, fields: dict) -> int:
-        """Store a new group under a fresh ID. IDs are never reused: the counter is saved with the
-        group, in one log line (a crash keeps both or neither), and a delete leaves it as it is."""
-        with self.lock, self._one_write():
-            counters = self._db.table(COUNTERS)
-            group_id = counters.get(doc_id=1)["next"]
-            counters.update({"next": group_id + 1}, doc_ids=[1])
-            self._group_table(group_id).insert(
-                Document({**fields, "id": group_id}, doc_id=group_id)
-            )
-        return group_id
+    def __enter__(self) -> None:
+        self.db.lock.acquire()
+        self._batch = self.db._db.storage.batch()
+        self._batch.__enter__()
 
-    def update_group(self, group_id: int, fields: dict) -> None:
-        with self.lock:
-            self._group_table(group_id).update(fields, doc_ids=[group_id])
-
-    def delete_group(self, group_id: int) -> None:
-        with self.lock:
-            self._group_table(group_id).remove(doc_ids=[group_id])
-
-    def _one_write(self) -> AbstractContextManager:
-        storage = self._db.storage
-        return storage.batch() if isinstance(storage, LogStorage) else nullcontext()
-
-    def _group_table(self, group_id: int):
-        return self._db.table(_group_table_name(group_id))
-
-
-def _group_table_name(group_id: int) -> str:
-    return f"{GROUP_TABLE_PREFIX}{group_id // SHARD_SIZE}"
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self._batch.__exit__(*exc)
+        finally:
+            self.db.lock.release()
