@@ -24,8 +24,9 @@ FILES = {
     "roles": "roles.json",
     "people": "users.json",
     "record_groups": "record_groups.json",
+    "recordings": "recordings.json",
 }
-FAMILIES = ("record_groups",)
+FAMILIES = ("record_groups", "recordings")
 """Kinds whose records are checked by their family's rules after the checks here."""
 OPTIONAL = set(FAMILIES)
 
@@ -36,6 +37,7 @@ SHAPES: dict[str, dict[str, str]] = {
     "roles": {"id": INT, "name": TEXT, "privileges": TEXTS},
     "people": {"id": INT, "username": TEXT, "password": TEXT, "customer": INT, "role": INT},
     "record_groups": {"id": INT, "customer": INT, "name": TEXT},
+    "recordings": {"recordgroup": INT, "uniqueid": TEXT, "start": INT},
 }
 
 
@@ -162,6 +164,7 @@ REFERENCES = (
     ("people", "customer", "customers"),
     ("people", "role", "roles"),
     ("record_groups", "customer", "customers"),
+    ("recordings", "recordgroup", "record_groups"),
 )
 
 

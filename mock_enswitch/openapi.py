@@ -104,20 +104,27 @@ def auth_params(functions: list[Function]) -> list[Param]:
 
 def operation(function: Function, method: str) -> dict[str, Any]:
     name = schema_name(function)
+    content: dict[str, Any] = {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{name}Reply"}}
+    }
+    description = "Every outcome. Codes in responses[0].code: " + "; ".join(
+        f"{code} {text}" for code, text in sorted(function.codes.items())
+    )
+    if function.file:
+        file = function.file
+        content[file["mimetype"]] = {
+            "schema": {"type": "string", "contentMediaType": file["mimetype"]}
+        }
+        description += (
+            f". With {file['param']}={file['value']}, a success is the file itself "
+            f"({file['mimetype']}, with Content-Length); errors still come in the envelope."
+        )
     result: dict[str, Any] = {
         "operationId": f"{function.path.replace('/', '_')}_{method}",
         "summary": function.summary,
         "description": operation_description(function),
         "tags": [function.path.split("/")[0]],
-        "responses": {
-            "200": {
-                "description": "Every outcome. Codes in responses[0].code: "
-                + "; ".join(f"{code} {text}" for code, text in sorted(function.codes.items())),
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}Reply"}}
-                },
-            }
-        },
+        "responses": {"200": {"description": description, "content": content}},
         "security": security(function),
     }
     if method == "get":
@@ -179,6 +186,8 @@ def value_schema(param: Param) -> dict[str, Any]:
             schema[keyword] = getattr(param, attribute)
     if param.default is not None and not isinstance(param.default, Default):
         schema["default"] = param.default
+    if param.examples:
+        schema["examples"] = list(param.examples)
     return schema
 
 

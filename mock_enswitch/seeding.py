@@ -16,12 +16,13 @@ from pathlib import Path
 from .api.functions import BY_PATH
 from .api.params import convert
 from .api.table import INTEGER
-from .domain import groups
+from .domain import groups, recordings
 from .domain.errors import BadRequest
 from .fixtures import FixtureError, Seed, load
 
 RULES: dict[str, tuple[str | None, Callable]] = {
     "record_groups": ("recording/groups/create", groups.from_fixture),
+    "recordings": (None, recordings.from_fixture),
 }
 """Each family, in seeding order: the function whose parameter rules its fixture records follow
 (None: the domain checks every field), and its domain's `from_fixture(record, person, seeded)`

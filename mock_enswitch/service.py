@@ -20,6 +20,8 @@ from .api.dispatch import dispatch
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
+from .domain.calls import settle
+from .domain.recordings import FileReply
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, read_settings
@@ -57,14 +59,18 @@ class Service:
         if config.reset or self._db.is_empty():
             self._db.replace_all(first.directory, first.families)
 
-    def call(self, path: str, raw: dict[str, str]) -> dict:
-        """An Enswitch function call, whole, under the lock."""
+    def call(self, path: str, raw: dict[str, str]) -> dict | FileReply:
+        """An Enswitch function call, whole, under the lock (the switch first catches up with
+        its clock: calls that have ended by now are finished)."""
         with self._lock:
+            settle(self.switch)
             return dispatch(self, path, raw)
 
     def read(self, query: Callable[[Switch], T]) -> T:
-        """Anything else that looks at the switch's state (the control API), under the lock."""
+        """Anything else that looks at or changes the switch's state (the control API), under
+        the lock, after the switch has caught up with its clock."""
         with self._lock:
+            settle(self.switch)
             return query(self.switch)
 
     def reset(self) -> None:

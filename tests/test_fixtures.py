@@ -94,9 +94,16 @@ def test_a_missing_required_file_is_named(fixtures_copy):
         load(fixtures_copy)
 
 
-def test_record_groups_file_is_optional(fixtures_copy):
+def test_the_family_files_are_optional(fixtures_copy):
     (fixtures_copy / "record_groups.json").unlink()
-    assert seed(fixtures_copy).families["record_groups"] == []
+    (fixtures_copy / "recordings.json").unlink()
+    assert seed(fixtures_copy).families == {"record_groups": [], "recordings": []}
+
+
+def test_recordings_need_their_group(fixtures_copy):
+    (fixtures_copy / "record_groups.json").unlink()
+    with pytest.raises(FixtureError, match=r"recordings\.json: record 0: field 'recordgroup'"):
+        seed(fixtures_copy)
 
 
 def test_a_broken_fixture_on_reset_leaves_the_database_untouched(tmp_path, fixtures_copy):

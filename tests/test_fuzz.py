@@ -67,7 +67,9 @@ def client():
 
 
 def stored(client) -> list:
-    return client.get("/_mock/groups").get_json()["groups"]
+    """Every stored group and recording, whoever owns them."""
+    groups = client.get("/_mock/groups").get_json()["groups"]
+    return groups + client.get("/_mock/recordings").get_json()["recordings"]
 
 
 def query(pairs: list[tuple[str, str]], separators: list[str]) -> str:

@@ -30,8 +30,24 @@ FUNCTIONS = [
     "recording/groups/get",
     "recording/groups/list",
     "recording/groups/delete",
+    "recording/recordings/list",
+    "recording/recordings/get",
+    "recording/recordings/update",
+    "recording/recordings/delete",
+    "recording/recordings/copy",
+    "recording/recordings/start",
     "user/login",
 ]
+SINCE = {"recording/recordings/start": (4, 1)}
+"""Functions a version before this one does not serve."""
+NEEDS_A_LIVE_CALL = {"recording/recordings/start"}
+"""No fixture has a call in progress, so generated requests never reach its success."""
+
+
+def functions_at(version: str) -> list[str]:
+    return [f for f in FUNCTIONS if parse_version(version) >= SINCE.get(f, (3, 13))]
+
+
 USERS = {p["username"]: p["password"] for p in json.loads((DEFAULT_DIR / "users.json").read_text())}
 
 
@@ -65,7 +81,7 @@ def test_document_validates_for_every_version(version):
 @pytest.mark.parametrize("version", ALL_VERSIONS)
 def test_every_function_is_a_get_and_a_post_with_form_and_json_bodies(version):
     doc = document(parse_version(version))
-    assert sorted(path.strip("/") for path in doc["paths"]) == sorted(FUNCTIONS)
+    assert sorted(path.strip("/") for path in doc["paths"]) == sorted(functions_at(version))
     for item in doc["paths"].values():
         assert set(item) == {"get", "post"}
         names = [p["name"] for p in item["get"]["parameters"]]
@@ -188,6 +204,8 @@ def valid_value(schema: dict) -> st.SearchStrategy:
         allowed = st.one_of(st.integers(low, min(high, low + 3)), st.integers(low, high))
     else:
         allowed = st.text(min_size=schema.get("minLength", 0), max_size=12)
+    if "examples" in schema:
+        allowed = st.one_of(st.sampled_from(schema["examples"]), allowed)
     if "default" in schema:
         return st.one_of(st.just(schema["default"]), allowed)
     return allowed
@@ -251,6 +269,8 @@ def send(client, function: str, how: str, params: dict):
 )
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_generated_request_gets_a_documented_envelope(app_at, version, strict, function):
+    if function not in functions_at(version):
+        pytest.skip(f"{function} is not in {version}")
     app = app_at(version, strict=strict)
     client = app.test_client()
     doc = client.get("/_mock/openapi.json").get_json()
@@ -271,11 +291,18 @@ def test_every_generated_request_gets_a_documented_envelope(app_at, version, str
         how, params = request
         response = send(client, function, how, params)
         assert response.status_code == 200, response.get_data(as_text=True)
-        assert response.mimetype == "application/json"
+        documented = doc["paths"][f"/{function}/"]["get"]["responses"]["200"]["content"]
+        assert response.mimetype in documented
+        if response.mimetype != "application/json":  # wrap=none: the file itself
+            assert len(response.get_data()) == int(response.headers["Content-Length"])
+            seen.add("200")
+            return
         body = response.get_json()
         errors = sorted(reply.iter_errors(body), key=str)
         assert not errors, f"{body} does not match the documented reply: {errors[0].message}"
         seen.add(body["responses"][0]["code"])
 
     run()
-    assert {"200", "204"} & seen and seen - {"200", "204"}, seen  # reached success and failure
+    if function not in NEEDS_A_LIVE_CALL:
+        assert {"200", "204"} & seen, seen  # reached success
+    assert seen - {"200", "204"}, seen  # and failure

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.access import Call, authenticate, require_privilege
 from ..domain.errors import NotFound
+from ..domain.recordings import FileReply
 from .envelope import envelope
 from .params import validate
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ..service import Service
 
 
-def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict:
+def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict | FileReply:
     function = service.functions.get(path)
     if function is None:
         raise NotFound(f"Unknown function: {path}.")
@@ -32,6 +33,8 @@ def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict:
     if function.feature:
         call.check_plan(customer, function.feature)
     data = function.operation(call, values)
+    if isinstance(data, FileReply):
+        return data
     if call.validate_only:
         return envelope("201")
     return envelope(function.success, data=data if function.success == "200" else None)

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, g
 
 from ..domain.errors import ApiError
+from ..domain.recordings import FileReply
 
 SUCCESS_MESSAGE = "OK"
 
@@ -26,6 +27,16 @@ def envelope(code: str, key: str = "", message: str = SUCCESS_MESSAGE, data: Any
 
 def error_body(error: ApiError) -> dict:
     return envelope(error.code, error.key, error.message)
+
+
+def file_reply(file: FileReply) -> Response:
+    """A file as itself (recordings/get with wrap=none), streamed: made as it is sent, so a long
+    recording costs no memory; its length is known ahead, so the client sees Content-Length."""
+    g.enswitch_code = "200"
+    response = Response(file.chunks(), mimetype=file.mimetype, direct_passthrough=True)
+    response.headers["Content-Length"] = str(file.size)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    return response
 
 
 def reply(body: dict, status: int = 200) -> Response:

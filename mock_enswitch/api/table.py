@@ -36,6 +36,7 @@ class Default(enum.Enum):
 
     CURRENT = "Current value."
     CALLER_CUSTOMER = "Customer of authentication user."
+    NOW = "Current time."
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Param:
     secret: bool = False
     auth: bool = False
     """Credentials: checked by authentication (401), never by parameter validation (400)."""
+    examples: tuple[Any, ...] = ()
+    """Values worth trying (the shipped fixtures'), for the OpenAPI document and its fuzzing."""
     note: str = ""
     """Why `added` is what it is when the guides' change history does not say (one of our decisions)."""
 

@@ -12,11 +12,12 @@ from flask import Blueprint, Response, current_app, g, request
 
 from ..domain import directory
 from ..domain.errors import ApiError, BadRequest
+from ..domain.recordings import FileReply
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
 from ..journal import masked
 from ..logs import CALLS_LOGGER, call_line
-from .envelope import error_body, reply
+from .envelope import error_body, file_reply, reply
 from .faulted import faulted_reply, wait
 from .functions import SECRET_PARAMS
 from .params import INTEGER_TEXT, read_params
@@ -63,7 +64,10 @@ def call_function(path: str) -> Response:
         faulted = faulted_reply(effect, http.environ)
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
-    return reply(service.call(exchange.function, raw))
+    body = service.call(exchange.function, raw)
+    if isinstance(body, FileReply):
+        return file_reply(body)
+    return reply(body)
 
 
 def choose_fault(service: Service, exchange: Exchange, header: str | None):

@@ -21,6 +21,7 @@ from ..openapi import document
 blueprint = Blueprint("control", __name__)
 
 TOKEN_HEADER = "X-Mock-Enswitch-Token"
+HEALTH = ("control.health",)
 
 
 def service():
@@ -31,9 +32,8 @@ def problem(status: int, message: str, field: str = "") -> tuple[Response, int]:
     return jsonify(error=message, field=field), status
 
 
-@blueprint.before_request
 def guard():
-    if request.endpoint == "control.health":
+    if request.endpoint in HEALTH:
         return None
     config = service().config
     if not config.control_enabled:
@@ -47,6 +47,14 @@ def guard():
     ):
         return problem(401, f"The control API needs the {TOKEN_HEADER} header.", TOKEN_HEADER)
     return None
+
+
+blueprint.before_request(guard)
+
+
+def json_body():
+    """The request's JSON, or None when it is not JSON."""
+    return request.get_json(silent=True)
 
 
 @blueprint.get("/health")
@@ -71,7 +79,7 @@ def list_faults():
 
 @blueprint.post("/faults")
 def add_fault():
-    data = request.get_json(silent=True)
+    data = json_body()
     if data is None:
         return problem(400, "Send the rule as a JSON object (Content-Type: application/json).")
     try:

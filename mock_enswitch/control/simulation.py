@@ -1,0 +1,83 @@
+"""The /_mock/ calls, clock, e-mails and recordings: what a test does to the switch around it.
+
+`POST /_mock/calls` places a call through a record group (its settings decide what is recorded:
+domain/calls.py); `DELETE /_mock/calls/<uniqueid>` hangs up a call in progress; `/_mock/clock`
+reads, sets or advances the mock clock; `/_mock/emails` is the outbox; `/_mock/recordings` every
+stored recording, whoever owns it. Same errors and guard as the rest of the control API.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, jsonify, request
+
+from ..domain import calls, recordings
+from ..domain.errors import BadRequest
+from .views import guard, json_body, problem, service
+
+blueprint = Blueprint("control_simulation", __name__)
+blueprint.before_request(guard)
+
+
+@blueprint.post("/calls")
+def place_call():
+    body = json_body()
+    if not isinstance(body, dict):
+        return problem(400, "Send the call as a JSON object (Content-Type: application/json).")
+    try:
+        return jsonify(
+            service().read(lambda switch: calls.place(switch, calls.parse(body, switch.now())))
+        ), 201
+    except BadRequest as error:
+        return problem(400, error.message, error.key)
+
+
+@blueprint.delete("/calls/<path:uniqueid>")
+def hang_up(uniqueid: str):
+    if not service().read(lambda switch: calls.hang_up(switch, uniqueid)):
+        return problem(404, f"No call in progress with uniqueid {uniqueid}.", "uniqueid")
+    return "", 204
+
+
+@blueprint.get("/clock")
+def clock():
+    return jsonify(now=service().read(lambda switch: switch.clock.now()))
+
+
+@blueprint.post("/clock")
+def move_clock():
+    """{"now": T} sets the clock to Unix time T; {"advance": S} moves it S seconds on."""
+    body = json_body()
+    if not isinstance(body, dict) or len(body) != 1 or not {"now", "advance"} & set(body):
+        return problem(400, 'Send {"now": <unix time>} or {"advance": <seconds>}.')
+    ((field, value),) = body.items()
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return problem(400, f"{field} must be a number of seconds.", field)
+    if field == "now" and not 0 <= value < 2**31:
+        return problem(400, "now must be a Unix time from 0 to 2**31.", field)
+    if field == "advance" and abs(value) > 100 * 365 * 86400:
+        return problem(400, "advance must be within a hundred years.", field)
+
+    def move(switch):
+        switch.clock.set(value) if field == "now" else switch.clock.advance(value)
+        return switch.clock.now()
+
+    return jsonify(now=service().read(move))
+
+
+@blueprint.get("/emails")
+def emails():
+    return jsonify(
+        emails=service().read(lambda switch: switch.outbox.messages(request.args.get("to")))
+    )
+
+
+@blueprint.get("/recordings")
+def list_recordings():
+    def every(switch):
+        now = switch.now()
+        rows = recordings.collection(switch.db).all()
+        return [recordings.present(row, now) for row in rows if recordings.visible(row, now)]
+
+    return jsonify(recordings=service().read(every))

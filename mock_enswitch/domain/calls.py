@@ -1,0 +1,278 @@
+"""Simulated calls: a call through a record group's phone, and what the group's settings make of it.
+
+A call is placed through the control API (`POST /_mock/calls`) or the pytest fixture; the group's
+settings decide, as the create guide documents them, whether it is recorded and kept:
+
+- `record_in` for inbound calls, `record_out` for outbound ones; an internal call has a calling
+  and a called phone on the switch, so it is recorded when either flag is 1 (our decision);
+- `fraction`: a call is recorded when its draw (0-99.99) is under the percentage. The draw comes
+  from a hash of the group's ID and the call's sequence number since the last reset, so the same
+  sequence of calls after a reset gets the same draws, run after run; `fraction=0` records only
+  on demand (recording/recordings/start, on a call in progress);
+- `expires`: the row expires that many days after the call's start; 0 keeps no row, but the
+  recording is still mailed;
+- `email`: each address gets the recording once the call has ended (the outbox, `/_mock/emails`);
+- `beep` and `message`: in the audio (audio.py);
+- `transcribe`: stored and shown on each e-mail; the guides say nowhere where a transcript
+  appears, so the mock adds no API field for one.
+
+Every call is kept (the `calls` kind: the call records a later family will list). A call with
+`active` is in progress until hung up or until its talk time passes on the mock clock; without
+a talk time, until hung up. Nothing runs in the background: `settle()`, called before each look
+at the state, finishes the calls whose time has come (their e-mails).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from ..store.database import Collection, Database, Index
+from . import groups, recordings
+from .access import Call
+from .errors import BadRequest, NotFound, RoleDenied
+from .switch import Switch
+
+KIND = "calls"
+DIRECTIONS = ("inbound", "outbound", "internal")
+MAX_SECONDS = 10 * 86400
+"""Our bound for a call's ring or talk time: ten days (a 1-hour recording is 57.6 MB)."""
+NUMBER_LENGTH = 40
+
+FIELDS: dict[str, type] = {
+    "recordgroup": int,
+    "direction": str,
+    "caller": str,
+    "called": str,
+    "talktime": int,
+    "ringtime": int,
+    "start": int,
+    "active": bool,
+}
+
+
+def collection(db: Database) -> Collection:
+    return db.collection(KIND, (Index("uniqueid", "uniqueid"), Index("open", "settled")))
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    recordgroup: int
+    direction: str
+    caller: str
+    called: str
+    talktime: int | None
+    ringtime: int
+    start: int
+    active: bool
+
+    def as_call(self, uniqueid: str) -> dict[str, Any]:
+        answered = self.start + self.ringtime
+        return {
+            "uniqueid": uniqueid,
+            "recordgroup": self.recordgroup,
+            "direction": self.direction,
+            "caller": self.caller,
+            "called": self.called,
+            "start": self.start,
+            "ringtime": self.ringtime,
+            "ends": None if self.talktime is None else answered + self.talktime,
+        }
+
+
+def parse(body: Any, now: int) -> CallSpec:
+    """A call from JSON: every field but `recordgroup` optional; 400 naming the first bad one."""
+    if not isinstance(body, dict):
+        raise BadRequest("", "Send the call as a JSON object.")
+    for name, value in body.items():
+        wanted = FIELDS.get(name)
+        if wanted is None:
+            raise BadRequest(name, f"Unknown field {name}; known: {', '.join(FIELDS)}.")
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            raise BadRequest(name, f"{name} must be {wanted.__name__}, not {value!r}.")
+    if "recordgroup" not in body:
+        raise BadRequest("recordgroup", "recordgroup is required.")
+    direction = body.get("direction", "inbound")
+    if direction not in DIRECTIONS:
+        raise BadRequest("direction", f"direction must be one of {', '.join(DIRECTIONS)}.")
+    for name in ("caller", "called"):
+        text = body.get(name, "0")
+        if len(text) > NUMBER_LENGTH or not text.removeprefix("+").isdigit():
+            raise BadRequest(name, f"{name} must be a telephone number (digits, up to 40).")
+    for name in ("talktime", "ringtime"):
+        if not 0 <= body.get(name, 0) <= MAX_SECONDS:
+            raise BadRequest(name, f"{name} must be from 0 to {MAX_SECONDS} seconds.")
+    active = body.get("active", False)
+    talktime = body.get("talktime", None if active else 30)
+    ringtime = body.get("ringtime", 5)
+    default_start = now - ringtime if active else now - ringtime - (talktime or 0)
+    start = body.get("start", default_start)
+    if not 0 < start < 2**31:
+        raise BadRequest("start", "start must be a Unix time.")
+    return CallSpec(
+        recordgroup=body["recordgroup"],
+        direction=direction,
+        caller=body.get("caller", "0412345678" if direction == "inbound" else "201"),
+        called=body.get("called", "201" if direction != "outbound" else "0412345678"),
+        talktime=talktime,
+        ringtime=ringtime,
+        start=start,
+        active=active,
+    )
+
+
+def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
+    """Store the call, record it as its group's settings say; the reply says what decided."""
+    group = groups.collection(switch.db).get(spec.recordgroup)
+    if group is None:
+        raise BadRequest("recordgroup", f"No record group {spec.recordgroup}.")
+    calls = collection(switch.db)
+    with switch.db.write():  # the call, its number and its recording in one write
+        number = switch.db.next_id(KIND + ".sequence")
+        call = spec.as_call(f"{spec.start}.{number}")
+        recorded, why = decide(group, call["direction"], number)
+        call.update(settled=False, recorded=[], customer=group["customer"])
+        made = []
+        if recorded:
+            made = record(switch, group, call, call["start"] + call["ringtime"])
+        calls.insert(call)
+    settle(switch)
+    return {"uniqueid": call["uniqueid"], "recorded": recorded, "why": why, "recordings": made}
+
+
+def decide(group: dict, direction: str, number: int) -> tuple[bool, str]:
+    """Whether the group's settings record this call, and the setting that decided."""
+    flags = {"inbound": ("record_in",), "outbound": ("record_out",)}
+    names = flags.get(direction, ("record_in", "record_out"))
+    if not any(group[name] for name in names):
+        said = " and ".join(f"{name}=0" for name in names)
+        return False, f"{said}: {direction} calls are not recorded"
+    fraction = group["fraction"]
+    if fraction == 0:
+        return False, "fraction=0: recorded only on demand (recording/recordings/start)"
+    draw = draw_for(group["id"], number)
+    if draw >= fraction:
+        return False, f"fraction={fraction}: this call drew {draw:.2f}, not under {fraction}"
+    if group["expires"] == 0:
+        return True, "expires=0: recorded and e-mailed, not saved"
+    return True, f"fraction={fraction}: this call drew {draw:.2f}, under {fraction}"
+
+
+def draw_for(group_id: int, number: int) -> float:
+    digest = hashlib.sha256(f"{group_id}/{number}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 10000 / 100
+
+
+def record(switch: Switch, group: dict, call: dict, recorded_from: int) -> list[dict]:
+    """Record `call` in `group` from `recorded_from`: a row unless `expires` is 0; the call
+    notes it, for its e-mail when it ends. Returns the triple as the reply shows it."""
+    recordid = str(len(call["recorded"]) + 1)
+    row = recordings.new_row(group, call, recordid, recorded_from)
+    if group["expires"]:
+        recordings.collection(switch.db).insert(row)
+    call["recorded"] = [*call["recorded"], {"recordid": recordid, "row": row}]
+    return [{"recordgroup": group["id"], "uniqueid": call["uniqueid"], "recordid": recordid}]
+
+
+def find_live(switch: Switch, uniqueid: str) -> dict | None:
+    """The call in progress with this uniqueid, or None (ended, or never placed)."""
+    found = collection(switch.db).select("uniqueid", uniqueid)
+    if not found:
+        return None
+    call = found[0]
+    if call["ends"] is not None and call["ends"] <= switch.now():
+        return None
+    return call
+
+
+def start_recording(switch: Switch, call: dict) -> None:
+    """recording/recordings/start on a live call: from now on, unless it is recorded already
+    (then it is the "unpause" of the guide, which changes nothing here)."""
+    if call["recorded"]:
+        return
+    group = groups.collection(switch.db).get(call["recordgroup"])
+    if group is None:
+        raise BadRequest("uniqueid", "The call's record group no longer exists.")
+    with switch.db.write():
+        record(switch, group, call, switch.now())
+        collection(switch.db).update(call["id"], {"recorded": call["recorded"]})
+
+
+def hang_up(switch: Switch, uniqueid: str) -> bool:
+    """End a call in progress now; False if there is none with this uniqueid."""
+    call = find_live(switch, uniqueid)
+    if call is None:
+        return False
+    now = switch.now()
+    rows = recordings.collection(switch.db)
+    with switch.db.write():
+        collection(switch.db).update(call["id"], {"ends": now})
+        for row in rows.select("call", uniqueid):
+            if row["ends"] is None or row["ends"] > now:
+                rows.update(row["id"], {"ends": now})
+    settle(switch)
+    return True
+
+
+def settle(switch: Switch) -> None:
+    """Finish the calls that have ended by the clock: mail their recordings."""
+    calls = collection(switch.db)
+    now = switch.now()
+    for call in calls.select("open", False):
+        if call["ends"] is None or call["ends"] > now:
+            continue
+        group = groups.collection(switch.db).get(call["recordgroup"])
+        if group is not None and group["email"]:
+            for made in call["recorded"]:
+                mail(switch, group, {**made["row"], "ends": call["ends"]}, made["recordid"])
+        calls.update(call["id"], {"settled": True})
+
+
+def mail(switch: Switch, group: dict, row: dict, recordid: str) -> None:
+    size = recordings.sound(row, switch.now()).size
+    for address in group["email"].split(","):
+        switch.outbox.send(
+            {
+                "time": switch.now(),
+                "to": address.strip(),
+                "subject": f"Call recording {row['uniqueid']} from {row['caller']}",
+                "recordgroup": group["id"],
+                "uniqueid": row["uniqueid"],
+                "recordid": recordid,
+                "attachment": {
+                    "name": recordings.file_name(row),
+                    "mimetype": recordings.MIMETYPE,
+                    "size": size,
+                },
+                "saved": bool(group["expires"]),
+                "transcribe": group["transcribe"],
+            }
+        )
+
+
+class LiveCall:
+    """recording/recordings/start's `uniqueid`: a call in progress whose customer the caller
+    reaches; else 404, as the guide words it."""
+
+    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+        live = find_live(call.switch, values.pop("uniqueid"))
+        if live is None or live["customer"] not in call.caller.reach:
+            raise NotFound(LIVE_NOT_FOUND)
+        return live["customer"], live
+
+
+LIVE_CALL = LiveCall()
+LIVE_NOT_FOUND = "The call does not exist, or you do not have permission to view it."
+MAY_START = "administrator"
+"""Besides actions or panel, start needs an administrator, a line's owner, or a user allowed
+every line [DOC]; the mock has no telephone lines yet, so only an administrator may."""
+
+
+def start(call: Call, values: dict) -> None:
+    """recording/recordings/start: the call's record group records it from now on. `channel`
+    picks the calling or called phone [DOC]; both are the call's group here (no lines yet)."""
+    if MAY_START not in call.caller.privileges:
+        raise RoleDenied()
+    if not call.validate_only:
+        start_recording(call.switch, call.target)

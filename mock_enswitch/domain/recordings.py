@@ -1,0 +1,355 @@
+"""Call recordings: the rows of the recordings table, reach, expiry, and their audio.
+
+A recording is addressed by (recordgroup, uniqueid, recordid) [DOC]. Our decisions where the
+guides are silent (../shared/recordings.md marks them [INFER]/[GAP]):
+
+- Rows carry the columns one real client's schema records, every value a string except
+  `complete`, `spresent` and `machine` (numbers 0/1), as that client saw them.
+- `start`/`end` of a row are the call's; the audio is the talk recorded: from the answer (or
+  from recording/recordings/start) to the end of the call. While the call goes on, the row has
+  `complete` 0, `end` "0", and the file holds what is recorded so far.
+- A row's `expires` is a Unix time: the call's start plus the group's `expires` days when it was
+  recorded; 0 means it never expires (update may set it). Once the mock clock passes it, the
+  recording is gone from list and get, as if the switch's expiry job had run.
+- A missing, expired or out-of-reach recording is a 404 with no `data` [DOC]; list documents no
+  404, so a bad `recordgroup` there is a 400 naming it.
+- copy keeps every field (its `expires` too: the guides say nothing of recomputing it); copying
+  onto a group that has the recording already does nothing (204) [DOC]; a destination missing or
+  out of reach is a 400 naming `destination`.
+- Deleting a record group deletes its recordings: a recording is addressed through its group, so
+  none could be fetched any more, and a switch keeps no file nobody can reach. Copies in other
+  groups stay.
+- `encoding=raw` (the default) puts the file's bytes in a JSON string one character per byte
+  (U+0000-U+00FF: what Perl's encoder does with bytes; `.encode("latin-1")` gets them back);
+  `sha1=1` adds `data.sha1`, the lower-case hex SHA1 of the file's bytes; `wrap=none` answers the
+  file itself, Content-Type its mimetype (errors still come in the envelope).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from base64 import b64encode
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..store.database import Collection, Database, Index
+from . import groups
+from .access import Call
+from .audio import MIMETYPE, Sound
+from .errors import BadRequest, NotFound
+
+KIND = "recordings"
+NOT_FOUND = "The call recording does not exist, or you do not have permission to view it."
+SORT_KEYS = ("cnumber", "expires", "snumber", "start", "totaltime")
+NUMERIC_SORT = {"expires", "start", "totaltime"}
+DAY = 86400
+
+COLUMNS = (
+    "uniqueid",
+    "recordid",
+    "recordgroup",
+    "start",
+    "end",
+    "totaltime",
+    "talktime",
+    "expires",
+    "complete",
+    "scustomer",
+    "dcustomer",
+    "stype",
+    "dtype",
+    "ctype",
+    "snumber",
+    "dnumber",
+    "cnumber",
+    "snumber_display",
+    "dnumber_display",
+    "callerid_internal",
+    "status",
+    "callid",
+    "asteriskid",
+    "spresent",
+    "machine",
+    "name",
+    "mimetype",
+    "size",
+    "path",
+    "stale",
+    "migrated",
+)
+NUMBER_COLUMNS = {"complete", "spresent", "machine"}
+
+
+def collection(db: Database) -> Collection:
+    return db.collection(
+        KIND,
+        (
+            Index("triple", ("recordgroup", "uniqueid", "recordid")),
+            Index("group", "recordgroup", "start"),
+            Index("customer", "customer", "start"),
+            Index("call", "uniqueid"),
+        ),
+    )
+
+
+# Rows: what is stored, and what the API shows of it.
+
+
+def new_row(group: dict, call: dict, recordid: str, recorded_from: int) -> dict:
+    """The stored row of a recording of `call` in `group`, from `recorded_from` (a Unix time)."""
+    days = group["expires"]
+    return {
+        "recordgroup": group["id"],
+        "customer": group["customer"],
+        "uniqueid": call["uniqueid"],
+        "recordid": recordid,
+        "start": call["start"],
+        "answered": call["start"] + call["ringtime"],
+        "from": recorded_from,
+        "ends": call["ends"],
+        "expires": call["start"] + days * DAY if days else 0,
+        "direction": call["direction"],
+        "caller": call["caller"],
+        "called": call["called"],
+        "beep": group["beep"],
+        "announce": announces(group["message"], call["direction"]),
+    }
+
+
+def announces(message: str, direction: str) -> bool:
+    """Whether a group's `message` setting plays the announcement on a call of `direction`."""
+    return message == "all" or direction in {
+        "inbound": ("inbound",),
+        "outbound": ("outbound",),
+        "inbound_outbound": ("inbound", "outbound"),
+        "internal": ("internal",),
+    }.get(message, ())
+
+
+def visible(row: dict, now: int) -> bool:
+    return not row["expires"] or row["expires"] > now
+
+
+def complete(row: dict, now: int) -> bool:
+    return row["ends"] is not None and row["ends"] <= now
+
+
+def sound(row: dict, now: int) -> Sound:
+    """The audio recorded so far (all of it once the call has ended)."""
+    until = row["ends"] if complete(row, now) else now
+    return Sound(
+        seconds=max(0, until - max(row["from"], row["answered"])),
+        seed=f"{row['uniqueid']}/{row['recordid']}",
+        beep=row["beep"],
+        announce=row["announce"],
+    )
+
+
+def file_name(row: dict) -> str:
+    return f"record_{row['uniqueid'].replace('.', '')}_{row['recordid']}.wav"
+
+
+def present(row: dict, now: int) -> dict[str, Any]:
+    """A row as list and get return it: the recordings table's columns, as strings but three."""
+    done = complete(row, now)
+    end = row["ends"] if done else 0
+    inbound, outbound = row["direction"] in ("inbound",), row["direction"] in ("outbound",)
+    name = file_name(row)
+    day = time.strftime("%Y/%m/%d", time.gmtime(row["start"]))
+    values = {
+        "uniqueid": row["uniqueid"],
+        "recordid": row["recordid"],
+        "recordgroup": row["recordgroup"],
+        "start": row["start"],
+        "end": end,
+        "totaltime": (end if done else now) - row["start"],
+        "talktime": max(0, (end if done else now) - row["answered"]),
+        "expires": row["expires"],
+        "complete": 1 if done else 0,
+        "scustomer": 0 if inbound else row["customer"],
+        "dcustomer": 0 if outbound else row["customer"],
+        "stype": "" if inbound else "phone",
+        "dtype": "" if outbound else "phone",
+        "ctype": "" if outbound else "phone",
+        "snumber": row["caller"],
+        "dnumber": row["called"],
+        "cnumber": row["called"],
+        "snumber_display": "",
+        "dnumber_display": "",
+        "callerid_internal": row["caller"] if not inbound else "",
+        "status": "answer",
+        "callid": row["uniqueid"],
+        "asteriskid": row["uniqueid"],
+        "spresent": 1,
+        "machine": 0,
+        "name": name,
+        "mimetype": MIMETYPE,
+        "size": sound(row, now).size,
+        "path": f"{row['customer']}/{row['recordgroup']}/{day}/{name}",
+        "stale": "0",
+        "migrated": "0",
+    }
+    return {k: v if k in NUMBER_COLUMNS else str(v) for k, v in values.items()}
+
+
+# What functions concern: a recording, or (list) a group or a customer.
+
+
+def find(call: Call, group_id: int, uniqueid: str, recordid: str) -> dict | None:
+    """The recording if it exists, has not expired, and its group is in the caller's reach."""
+    rows = collection(call.switch.db).select("triple", (group_id, uniqueid, recordid))
+    row = rows[0] if rows else None
+    if row is None or not visible(row, call.switch.now()):
+        return None
+    if groups.find(call, group_id) is None:
+        return None
+    return row
+
+
+@dataclass(frozen=True)
+class RecordingParams:
+    """The recording named by recordgroup, uniqueid and recordid; else 404."""
+
+    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+        triple = (values.pop("recordgroup"), values.pop("uniqueid"), values.pop("recordid"))
+        row = find(call, *triple)
+        if row is None:
+            raise NotFound(NOT_FOUND)
+        return row["customer"], row
+
+
+@dataclass(frozen=True)
+class GroupOrCustomer:
+    """list's `recordgroup` or `customer` (neither: the caller's customer; both: 400)."""
+
+    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+        group_id, customer = values.pop("recordgroup", None), values.pop("customer", None)
+        if group_id is not None and customer is not None:
+            raise BadRequest("customer", "Give customer or recordgroup, not both.")
+        if group_id is not None:
+            group = groups.reachable(call, group_id, "recordgroup")
+            return group["customer"], ("group", group_id)
+        customer = call.reachable_customer(customer)
+        return customer, ("customer", customer)
+
+
+RECORDING = RecordingParams()
+GROUP_OR_CUSTOMER = GroupOrCustomer()
+
+
+# The operations.
+
+
+def list_(call: Call, values: dict) -> list[dict]:
+    now = call.switch.now()
+    index, key = call.target
+    end = values.get("end", now)
+    rows = collection(call.switch.db).select(index, key, values["start"], end)
+    shown = [present(row, now) for row in rows if visible(row, now)]
+    shown = [row for row in shown if matches(row, values)]
+    sort = values["sort"]
+    shown.sort(
+        key=(lambda r: int(r[sort])) if sort in NUMERIC_SORT else (lambda r: r[sort]),
+        reverse=bool(values["descending"]),
+    )
+    return shown
+
+
+def matches(row: dict, values: dict) -> bool:
+    if values["called"] and values["called"] not in row["cnumber"]:
+        return False
+    if values["caller"] and values["caller"] not in row["snumber"]:
+        return False
+    if values["complete"] != -1 and row["complete"] != values["complete"]:
+        return False
+    totaltime = int(row["totaltime"])
+    if totaltime < values["totaltime_minimum"]:
+        return False
+    return values["totaltime_maximum"] == -1 or totaltime <= values["totaltime_maximum"]
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """A file answered as itself (wrap=none), not inside the envelope; `chunks` made on demand."""
+
+    name: str
+    mimetype: str
+    size: int
+    chunks: Callable[[], Iterator[bytes]]
+
+
+def get(call: Call, values: dict) -> dict | FileReply:
+    row, now = call.target, call.switch.now()
+    audio = sound(row, now)
+    if values.get("wrap") == "none":
+        return FileReply(file_name(row), MIMETYPE, audio.size, audio.chunks)
+    data = audio.data()
+    fields = present(row, now)
+    fields["data"] = (
+        b64encode(data).decode("ascii")
+        if values["encoding"] == "base64"
+        else (data.decode("latin-1"))
+    )
+    if values["sha1"]:
+        fields["sha1"] = hashlib.sha1(data).hexdigest()
+    return fields
+
+
+def update(call: Call, values: dict) -> None:
+    if "expires" in values and not call.validate_only:
+        collection(call.switch.db).update(call.target["id"], {"expires": values["expires"]})
+
+
+def delete(call: Call, values: dict) -> None:
+    if not call.validate_only:
+        collection(call.switch.db).delete([call.target["id"]])
+
+
+def copy(call: Call, values: dict) -> None:
+    row = call.target
+    destination = groups.reachable(call, values["destination"], "destination")
+    if call.validate_only:
+        return
+    rows = collection(call.switch.db)
+    if rows.select("triple", (destination["id"], row["uniqueid"], row["recordid"])):
+        return  # "If the recording already exists in the destination record group, no action"
+    fields = {k: v for k, v in row.items() if k != "id"}
+    rows.insert({**fields, "recordgroup": destination["id"], "customer": destination["customer"]})
+
+
+def delete_with_group(call: Call, group: dict) -> None:
+    rows = collection(call.switch.db)
+    rows.delete([row["id"] for row in rows.select("group", group["id"])])
+
+
+groups.ON_DELETE.append(delete_with_group)
+
+
+# Fixtures: recordings.json, rows made by the same rules as a simulated call's.
+
+
+def from_fixture(record: dict, person: Callable, seeded: dict) -> dict:
+    """A fixture recording: a call's fields (see calls.parse) plus `uniqueid`, optional
+    `recordid` (default "1") and `expires` (default: from the group; 0 never)."""
+    from .calls import parse  # calls builds on this module; fixtures need its parsing
+
+    extra = {k: record[k] for k in ("uniqueid", "recordid", "expires") if k in record}
+    spec = parse({k: v for k, v in record.items() if k not in extra}, now=int(time.time()))
+    group = next((g for g in seeded["record_groups"] if g["id"] == spec.recordgroup), None)
+    if group is None:
+        raise BadRequest("recordgroup", f"No record group {spec.recordgroup}.")
+    recordid = extra.get("recordid", "1")
+    if not isinstance(recordid, str) or not recordid.isdigit():
+        raise BadRequest("recordid", f"recordid must be a string of digits, not {recordid!r}.")
+    call = spec.as_call(extra["uniqueid"])
+    row = new_row(group, call, recordid, call["start"] + call["ringtime"])
+    if "expires" in extra:
+        if not isinstance(extra["expires"], int) or extra["expires"] < 0:
+            raise BadRequest("expires", "expires must be a Unix time, or 0 for never.")
+        row["expires"] = extra["expires"]
+    triple = (row["recordgroup"], row["uniqueid"], row["recordid"])
+    if any((r["recordgroup"], r["uniqueid"], r["recordid"]) == triple for r in seeded[KIND]):
+        raise BadRequest("uniqueid", f"Recording {triple} repeats.")
+    return {**row, "id": len(seeded[KIND]) + 1}
