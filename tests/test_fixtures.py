@@ -70,6 +70,16 @@ BROKEN = [
         "record 0 (id 1): field 'email': Invalid email address",
     ),
     ("record_groups.json", lambda r: r[1].update(beep="loud"), "field 'beep'"),
+    ("recordings.json", lambda r: r[0].update(direction="up"), "record 0: field 'direction'"),
+    ("recordings.json", lambda r: r[0].update(talktime="long"), "record 0: field 'talktime'"),
+    ("recordings.json", lambda r: r[1].pop("start"), "record 1: field 'start' is missing"),
+    ("recordings.json", lambda r: r[2].update(recordid=2), "record 2: field 'recordid'"),
+    ("recordings.json", lambda r: r[2].update(expires=-3), "record 2: field 'expires'"),
+    (
+        "recordings.json",
+        lambda r: r[1].update(uniqueid=r[0]["uniqueid"]),
+        "record 1: field 'uniqueid': Recording",
+    ),
 ]
 
 

@@ -306,3 +306,18 @@ def test_every_generated_request_gets_a_documented_envelope(app_at, version, str
     if function not in NEEDS_A_LIVE_CALL:
         assert {"200", "204"} & seen, seen  # reached success
     assert seen - {"200", "204"}, seen  # and failure
+
+
+def test_get_documents_the_audio_reply_of_wrap_none_from_3_15():
+    def get_operation(version: str) -> dict:
+        return document(parse_version(version))["paths"]["/recording/recordings/get/"]["get"]
+
+    now = get_operation("3.15")
+    content = now["responses"]["200"]["content"]
+    assert content["audio/x-wav"]["schema"] == {"type": "string", "contentMediaType": "audio/x-wav"}
+    assert "wrap=none" in now["responses"]["200"]["description"]
+    wrap = next(p for p in now["parameters"] if p["name"] == "wrap")
+    assert wrap["schema"]["enum"] == ["json", "none"]
+    before = get_operation("3.14")
+    assert "wrap" not in [p["name"] for p in before["parameters"]]
+    assert list(before["responses"]["200"]["content"]) == ["application/json"]

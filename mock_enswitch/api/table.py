@@ -141,9 +141,11 @@ class Function:
         if self.data and data and len(data.fields) < len(self.data.fields):
             hidden = {f.name for f in self.data.fields} - {f.name for f in data.fields}
             operation = _without(self.operation, frozenset(hidden))
+        file = self.file if self.file and self.file["param"] in {p.name for p in params} else None
         return dataclasses.replace(
             self,
             params=params,
+            file=file,
             data=data,
             operation=operation,
             version=version,
