@@ -286,3 +286,33 @@ def test_wrap_arrived_in_3_15(version, strict_code):
             assert key(body) == "wrap" and "added in 3.15" in body["responses"][0]["message"]
     finally:
         app.extensions["mock_enswitch"].close()
+
+
+def test_recordings_and_call_numbers_survive_a_restart(tmp_path):
+    path = tmp_path / "mock.db.json"
+    app = create_app(Config(db_path=path))
+    client = app.test_client()
+    placed = client.post("/_mock/calls", json={"recordgroup": 1, "talktime": 5}).get_json()
+    before = Api(client)("recording/recordings/get", **triple(placed["uniqueid"]))
+    app.extensions["mock_enswitch"].close()
+    again = create_app(Config(db_path=path))
+    try:
+        client = again.test_client()
+        after = Api(client)("recording/recordings/get", **triple(placed["uniqueid"]))
+        assert after == before
+        second = client.post("/_mock/calls", json={"recordgroup": 1}).get_json()
+        assert second["uniqueid"].endswith(".2")  # call numbers go on, never reused
+    finally:
+        again.extensions["mock_enswitch"].close()
+
+
+def test_a_group_and_its_recordings_go_in_one_log_line(tmp_path):
+    path = tmp_path / "mock.db.json"
+    app = create_app(Config(db_path=path))
+    try:
+        log = path.with_name(path.name + ".log")
+        lines = log.read_bytes().rstrip(b"\0").count(b"\n")
+        assert code(Api(app.test_client())("recording/groups/delete", id=1)) == "204"
+        assert log.read_bytes().rstrip(b"\0").count(b"\n") == lines + 1
+    finally:
+        app.extensions["mock_enswitch"].close()

@@ -13,7 +13,8 @@ from tinydb.storages import JSONStorage
 
 from mock_enswitch import Config, create_app
 from mock_enswitch.store import mappedlog
-from mock_enswitch.store.database import SHARD_SIZE, Database, Index
+from mock_enswitch.store.database import SHARD_SIZE, Database
+from mock_enswitch.store.indexes import Index
 from mock_enswitch.store.logstorage import CorruptDatabase, LogStorage, StorageFailed
 
 DIRECTORY = {

@@ -12,7 +12,7 @@ import math
 
 from flask import Blueprint, jsonify, request
 
-from ..domain import calls, recordings
+from ..domain import calls, recording_rows
 from ..domain.errors import BadRequest
 from .views import guard, json_body, problem, service
 
@@ -77,7 +77,9 @@ def emails():
 def list_recordings():
     def every(switch):
         now = switch.now()
-        rows = recordings.collection(switch.db).all()
-        return [recordings.present(row, now) for row in rows if recordings.visible(row, now)]
+        rows = recording_rows.collection(switch.db).all()
+        return [
+            recording_rows.present(row, now) for row in rows if recording_rows.visible(row, now)
+        ]
 
     return jsonify(recordings=service().read(every))

@@ -28,8 +28,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from ..store.database import Collection, Database, Index
-from . import groups, recordings
+from ..store.database import Collection, Database
+from ..store.indexes import Index
+from . import groups, recording_rows
 from .access import Call
 from .errors import BadRequest, NotFound, RoleDenied
 from .switch import Switch
@@ -168,9 +169,9 @@ def record(switch: Switch, group: dict, call: dict, recorded_from: int) -> list[
     """Record `call` in `group` from `recorded_from`: a row unless `expires` is 0; the call
     notes it, for its e-mail when it ends. Returns the triple as the reply shows it."""
     recordid = str(len(call["recorded"]) + 1)
-    row = recordings.new_row(group, call, recordid, recorded_from)
+    row = recording_rows.new_row(group, call, recordid, recorded_from)
     if group["expires"]:
-        recordings.collection(switch.db).insert(row)
+        recording_rows.collection(switch.db).insert(row)
     call["recorded"] = [*call["recorded"], {"recordid": recordid, "row": row}]
     return [{"recordgroup": group["id"], "uniqueid": call["uniqueid"], "recordid": recordid}]
 
@@ -205,7 +206,7 @@ def hang_up(switch: Switch, uniqueid: str) -> bool:
     if call is None:
         return False
     now = switch.now()
-    rows = recordings.collection(switch.db)
+    rows = recording_rows.collection(switch.db)
     with switch.db.write():
         collection(switch.db).update(call["id"], {"ends": now})
         for row in rows.select("call", uniqueid):
@@ -216,7 +217,7 @@ def hang_up(switch: Switch, uniqueid: str) -> bool:
 
 
 def settle(switch: Switch) -> None:
-    """Finish the calls that have ended by the clock: mail their recordings."""
+    """Finish the calls that have ended by the clock: mail their recording_rows."""
     calls = collection(switch.db)
     now = switch.now()
     for call in calls.select("open", False):
@@ -230,7 +231,7 @@ def settle(switch: Switch) -> None:
 
 
 def mail(switch: Switch, group: dict, row: dict, recordid: str) -> None:
-    size = recordings.sound(row, switch.now()).size
+    size = recording_rows.sound(row, switch.now()).size
     for address in group["email"].split(","):
         switch.outbox.send(
             {
@@ -241,8 +242,8 @@ def mail(switch: Switch, group: dict, row: dict, recordid: str) -> None:
                 "uniqueid": row["uniqueid"],
                 "recordid": recordid,
                 "attachment": {
-                    "name": recordings.file_name(row),
-                    "mimetype": recordings.MIMETYPE,
+                    "name": recording_rows.file_name(row),
+                    "mimetype": recording_rows.MIMETYPE,
                     "size": size,
                 },
                 "saved": bool(group["expires"]),

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..store.database import Collection, Database, Index
+from ..store.database import Collection, Database
+from ..store.indexes import Index
 from .access import Call
 from .errors import BadRequest, NotFound
 
@@ -106,9 +107,10 @@ def list_(call: Call, values: dict) -> list[dict]:
 def delete(call: Call, values: dict) -> None:
     """A group's recordings go with it (our decision: see domain/recordings.py)."""
     if not call.validate_only:
-        for hook in ON_DELETE:
-            hook(call, call.target)
-        collection(call.switch.db).delete([call.target["id"]])
+        with call.switch.db.write():  # the group and what goes with it: one durable step
+            for hook in ON_DELETE:
+                hook(call, call.target)
+            collection(call.switch.db).delete([call.target["id"]])
 
 
 ON_DELETE: list[Callable[[Call, dict], None]] = []

@@ -1,13 +1,10 @@
 """Call recordings: the rows of the recordings table, reach, expiry, and their audio.
 
-A recording is addressed by (recordgroup, uniqueid, recordid) [DOC]. Our decisions where the
-guides are silent (../shared/recordings.md marks them [INFER]/[GAP]):
+A recording is addressed by (recordgroup, uniqueid, recordid) [DOC]; its row is recording_rows.py.
+Our decisions where the guides are silent (../shared/recordings.md marks them [INFER]/[GAP]):
 
-- Rows carry the columns one real client's schema records, every value a string except
-  `complete`, `spresent` and `machine` (numbers 0/1), as that client saw them.
 - `start`/`end` of a row are the call's; the audio is the talk recorded: from the answer (or
-  from recording/recordings/start) to the end of the call. While the call goes on, the row has
-  `complete` 0, `end` "0", and the file holds what is recorded so far.
+  from recording/recordings/start) to the end of the call.
 - A row's `expires` is a Unix time: the call's start plus the group's `expires` days when it was
   recorded; 0 means it never expires (update may set it). Once the mock clock passes it, the
   recording is gone from list and get, as if the switch's expiry job had run.
@@ -34,165 +31,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..store.database import Collection, Database, Index
 from . import groups
 from .access import Call
-from .audio import MIMETYPE, Sound
+from .audio import MIMETYPE
+from .calls import parse
 from .errors import BadRequest, NotFound
+from .recording_rows import (
+    KIND,
+    collection,
+    file_name,
+    new_row,
+    present,
+    sound,
+    visible,
+)
 
-KIND = "recordings"
 NOT_FOUND = "The call recording does not exist, or you do not have permission to view it."
 SORT_KEYS = ("cnumber", "expires", "snumber", "start", "totaltime")
 NUMERIC_SORT = {"expires", "start", "totaltime"}
-DAY = 86400
-
-COLUMNS = (
-    "uniqueid",
-    "recordid",
-    "recordgroup",
-    "start",
-    "end",
-    "totaltime",
-    "talktime",
-    "expires",
-    "complete",
-    "scustomer",
-    "dcustomer",
-    "stype",
-    "dtype",
-    "ctype",
-    "snumber",
-    "dnumber",
-    "cnumber",
-    "snumber_display",
-    "dnumber_display",
-    "callerid_internal",
-    "status",
-    "callid",
-    "asteriskid",
-    "spresent",
-    "machine",
-    "name",
-    "mimetype",
-    "size",
-    "path",
-    "stale",
-    "migrated",
-)
-NUMBER_COLUMNS = {"complete", "spresent", "machine"}
-
-
-def collection(db: Database) -> Collection:
-    return db.collection(
-        KIND,
-        (
-            Index("triple", ("recordgroup", "uniqueid", "recordid")),
-            Index("group", "recordgroup", "start"),
-            Index("customer", "customer", "start"),
-            Index("call", "uniqueid"),
-        ),
-    )
-
-
-# Rows: what is stored, and what the API shows of it.
-
-
-def new_row(group: dict, call: dict, recordid: str, recorded_from: int) -> dict:
-    """The stored row of a recording of `call` in `group`, from `recorded_from` (a Unix time)."""
-    days = group["expires"]
-    return {
-        "recordgroup": group["id"],
-        "customer": group["customer"],
-        "uniqueid": call["uniqueid"],
-        "recordid": recordid,
-        "start": call["start"],
-        "answered": call["start"] + call["ringtime"],
-        "from": recorded_from,
-        "ends": call["ends"],
-        "expires": call["start"] + days * DAY if days else 0,
-        "direction": call["direction"],
-        "caller": call["caller"],
-        "called": call["called"],
-        "beep": group["beep"],
-        "announce": announces(group["message"], call["direction"]),
-    }
-
-
-def announces(message: str, direction: str) -> bool:
-    """Whether a group's `message` setting plays the announcement on a call of `direction`."""
-    return message == "all" or direction in {
-        "inbound": ("inbound",),
-        "outbound": ("outbound",),
-        "inbound_outbound": ("inbound", "outbound"),
-        "internal": ("internal",),
-    }.get(message, ())
-
-
-def visible(row: dict, now: int) -> bool:
-    return not row["expires"] or row["expires"] > now
-
-
-def complete(row: dict, now: int) -> bool:
-    return row["ends"] is not None and row["ends"] <= now
-
-
-def sound(row: dict, now: int) -> Sound:
-    """The audio recorded so far (all of it once the call has ended)."""
-    until = row["ends"] if complete(row, now) else now
-    return Sound(
-        seconds=max(0, until - max(row["from"], row["answered"])),
-        seed=f"{row['uniqueid']}/{row['recordid']}",
-        beep=row["beep"],
-        announce=row["announce"],
-    )
-
-
-def file_name(row: dict) -> str:
-    return f"record_{row['uniqueid'].replace('.', '')}_{row['recordid']}.wav"
-
-
-def present(row: dict, now: int) -> dict[str, Any]:
-    """A row as list and get return it: the recordings table's columns, as strings but three."""
-    done = complete(row, now)
-    end = row["ends"] if done else 0
-    inbound, outbound = row["direction"] in ("inbound",), row["direction"] in ("outbound",)
-    name = file_name(row)
-    day = time.strftime("%Y/%m/%d", time.gmtime(row["start"]))
-    values = {
-        "uniqueid": row["uniqueid"],
-        "recordid": row["recordid"],
-        "recordgroup": row["recordgroup"],
-        "start": row["start"],
-        "end": end,
-        "totaltime": (end if done else now) - row["start"],
-        "talktime": max(0, (end if done else now) - row["answered"]),
-        "expires": row["expires"],
-        "complete": 1 if done else 0,
-        "scustomer": 0 if inbound else row["customer"],
-        "dcustomer": 0 if outbound else row["customer"],
-        "stype": "" if inbound else "phone",
-        "dtype": "" if outbound else "phone",
-        "ctype": "" if outbound else "phone",
-        "snumber": row["caller"],
-        "dnumber": row["called"],
-        "cnumber": row["called"],
-        "snumber_display": "",
-        "dnumber_display": "",
-        "callerid_internal": row["caller"] if not inbound else "",
-        "status": "answer",
-        "callid": row["uniqueid"],
-        "asteriskid": row["uniqueid"],
-        "spresent": 1,
-        "machine": 0,
-        "name": name,
-        "mimetype": MIMETYPE,
-        "size": sound(row, now).size,
-        "path": f"{row['customer']}/{row['recordgroup']}/{day}/{name}",
-        "stale": "0",
-        "migrated": "0",
-    }
-    return {k: v if k in NUMBER_COLUMNS else str(v) for k, v in values.items()}
-
 
 # What functions concern: a recording, or (list) a group or a customer.
 
@@ -333,8 +189,6 @@ groups.ON_DELETE.append(delete_with_group)
 def from_fixture(record: dict, person: Callable, seeded: dict) -> dict:
     """A fixture recording: a call's fields (see calls.parse) plus `uniqueid`, optional
     `recordid` (default "1") and `expires` (default: from the group; 0 never)."""
-    from .calls import parse  # calls builds on this module; fixtures need its parsing
-
     extra = {k: record[k] for k in ("uniqueid", "recordid", "expires") if k in record}
     spec = parse({k: v for k, v in record.items() if k not in extra}, now=int(time.time()))
     group = next((g for g in seeded["record_groups"] if g["id"] == spec.recordgroup), None)

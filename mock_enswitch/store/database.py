@@ -13,23 +13,21 @@ nothing here asks which one it has), and the table layout, which is the same for
 - the directory (customers, people, roles, rate plans) is small, changes only at a reset, and is
   read on every call: one table per kind, read through a memo cleared at reset.
 
-A collection may declare indexes (`Index`): kept in memory, built on first use, maintained by
-every write, dropped at a reset. They are what lets a list by time range cost the same at 1,000
-and at 100,000 records.
+A collection may declare indexes (`indexes.Index`): kept in memory, built on first use,
+maintained by every write, dropped at a reset.
 """
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from .indexes import Index, LiveIndex
 from .logstorage import LogStorage
 from .memorystorage import BatchingMemoryStorage
 
@@ -41,55 +39,6 @@ LEGACY_COUNTER = "next"
 """Files written before counters were per kind held the record-group counter under this name."""
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Index:
-    """Records of a collection grouped by `key` (a field, or a tuple of fields), each group kept
-    sorted by `order` (a field) then ID: `Collection.select(name, key, low, high)` answers a
-    range of `order` within one key by bisection, not a scan."""
-
-    name: str
-    key: str | tuple[str, ...]
-    order: str | None = None
-
-    def key_of(self, record: dict) -> Hashable:
-        if isinstance(self.key, tuple):
-            return tuple(record.get(field) for field in self.key)
-        return record.get(self.key)
-
-    def entry_of(self, record: dict) -> tuple:
-        return (record.get(self.order) if self.order else 0, record["id"])
-
-
-class _LiveIndex:
-    def __init__(self, spec: Index, records: Iterable[dict]) -> None:
-        self.spec = spec
-        self.entries: dict[Hashable, list[tuple]] = {}
-        for record in records:
-            self.entries.setdefault(spec.key_of(record), []).append(spec.entry_of(record))
-        for entries in self.entries.values():
-            entries.sort()
-
-    def add(self, record: dict) -> None:
-        bisect.insort(
-            self.entries.setdefault(self.spec.key_of(record), []), self.spec.entry_of(record)
-        )
-
-    def remove(self, record: dict) -> None:
-        key = self.spec.key_of(record)
-        entries = self.entries.get(key, [])
-        position = bisect.bisect_left(entries, self.spec.entry_of(record))
-        if position < len(entries) and entries[position] == self.spec.entry_of(record):
-            del entries[position]
-            if not entries:
-                del self.entries[key]
-
-    def ids(self, key: Hashable, low: Any = None, high: Any = None) -> list[int]:
-        entries = self.entries.get(key, [])
-        start = 0 if low is None else bisect.bisect_left(entries, (low,))
-        stop = len(entries) if high is None else bisect.bisect_right(entries, (high, float("inf")))
-        return [entry[1] for entry in entries[start:stop]]
 
 
 class Collection:
@@ -154,12 +103,12 @@ class Collection:
             ids = self._live(index).ids(key, low, high)
             return [record for record in map(self.get, ids) if record is not None]
 
-    def _live(self, name: str) -> _LiveIndex:
+    def _live(self, name: str) -> LiveIndex:
         return self.db.memo(
-            ("index", self.kind, name), lambda: _LiveIndex(self.specs[name], self.all())
+            ("index", self.kind, name), lambda: LiveIndex(self.specs[name], self.all())
         )
 
-    def _indexed(self, change: Callable[[_LiveIndex], Any]) -> None:
+    def _indexed(self, change: Callable[[LiveIndex], Any]) -> None:
         """Apply a write to the indexes already built (the others are built when first asked)."""
         for name in self.specs:
             live = self.db.memoized(("index", self.kind, name))

@@ -7,7 +7,8 @@ send/sftp: no page documents them. Rate plan (403): documented for start only.
 
 from __future__ import annotations
 
-from ...domain import calls, recordings
+from ...domain import calls, recording_rows, recordings
+from ...domain.audio import MIMETYPE
 from ...domain.recordings import GROUP_OR_CUSTOMER, RECORDING, SORT_KEYS
 from ..common import AUTH, FLAG, VALIDATION, codes
 from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
@@ -48,11 +49,11 @@ ROW = Record(
     fields=tuple(
         Param(
             name,
-            INTEGER if name in recordings.NUMBER_COLUMNS else STRING,
+            INTEGER if name in recording_rows.NUMBER_COLUMNS else STRING,
             f"The recordings table's {name} column.",
             required=True,
         )
-        for name in recordings.COLUMNS
+        for name in recording_rows.COLUMNS
     )
 )
 """A row of the recordings table, as list and get return it (no audio in list)."""
@@ -152,7 +153,7 @@ FUNCTIONS: tuple[Function, ...] = (
         returns="The recording's row with the file in `data` (and `sha1` with sha1=1); with "
         "wrap=none, the file itself.",
         data=WITH_FILE,
-        file={"param": "wrap", "value": "none", "mimetype": recordings.MIMETYPE},
+        file={"param": "wrap", "value": "none", "mimetype": MIMETYPE},
         params=(
             *AUTH,
             *TRIPLE,
