@@ -1,6 +1,6 @@
-"""`make bench`: P1, P2 and P3 side by side in one run, with the machine and versions.
+"""`make bench`: P1, P2, P3 and P4 side by side in one run, with the machine and versions.
 
-    python benchmarks/run.py [--quick] [--only P1,P2,P3] [--generator auto|wrk|python]
+    python benchmarks/run.py [--quick] [--only P1,P2,P3,P4] [--generator auto|wrk|python]
 
 P1  requests/s of recording/groups/create and update through `mock-enswitch serve` (file and
     memory mode) against a bare Flask endpoint answering the same envelope from the same waitress
@@ -12,12 +12,20 @@ P2  cost of one create and one update with 100, 1,000 and 10,000 stored groups, 
     mode, in process (Flask test client: the mock's own cost, without HTTP); ratio 10k / 100.
 P3  the pytest fixture: time to the first ready server, the per-test reset over HTTP, and the
     wall-time difference per test between a 1-test and a 101-test file using `enswitch`.
+P4  call recordings: recording/recordings/list of 20 rows by time range with 1,000 and 100,000
+    stored recordings, file and memory mode, in process (ratio 100k / 1k); the restart of
+    `serve --db` holding 100,000 (time to the first answer, then the first list, which builds the
+    index); recording/recordings/get wrap=none of a 1-hour WAV (57.6 MB) through `serve
+    --memory`: MB/s read in chunks by a client, and the server's RSS growth. The recordings are
+    made by placing calls through the domain in process (record group 1 records every call).
+    --quick: 200 and 2,000 recordings, a 60 s recording.
 Absolute times drift on shared machines; read the ratios, which are measured in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import io
 import json
 import os
@@ -40,6 +48,8 @@ import load  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
 from mock_enswitch import Config, create_app  # noqa: E402
+from mock_enswitch.domain import calls as calls_domain  # noqa: E402
+from mock_enswitch.domain.audio import HEADER_BYTES, MIMETYPE, SECOND_BYTES  # noqa: E402
 from mock_enswitch.fixtures import DEFAULT_DIR  # noqa: E402
 from mock_enswitch.testing import MockServer, ServerProcess  # noqa: E402
 
@@ -292,10 +302,242 @@ def p3(quick: bool) -> None:
     )
 
 
+# P4
+
+
+LISTED = 20
+"""Rows a P4 list selects: its time range spans this many calls (one a minute)."""
+ADMIN_QUERY = ";".join(f"{name}={value}" for name, value in ADMIN.items())
+
+
+def count_label(count: int) -> str:
+    return f"{count // 1000}k" if count >= 1000 and count % 1000 == 0 else str(count)
+
+
+def place_recordings(app, count: int) -> tuple[int, int]:
+    """`count` calls of 30 s, one a minute, through record group 1 (it records every call and
+    keeps the row 365 days), ending a day ago; returns a time range selecting `LISTED` of them
+    in the middle."""
+    first = int(time.time()) - 86400 - count * 60
+
+    def place(switch) -> None:
+        for index in range(count):
+            spec = {"recordgroup": 1, "start": first + index * 60, "talktime": 30}
+            calls_domain.place(switch, calls_domain.parse(spec, switch.now()))
+
+    app.extensions["mock_enswitch"].read(place)
+    start = first + (count // 2) * 60
+    return start, start + (LISTED - 1) * 60
+
+
+def list_path(window: tuple[int, int]) -> str:
+    start, end = window
+    return (
+        f"/api/json/recording/recordings/list/?{ADMIN_QUERY};recordgroup=1;start={start};end={end}"
+    )
+
+
+def check_listed(answer: dict, where: str) -> None:
+    if answer["responses"][0]["code"] != "200" or len(answer.get("data", ())) != LISTED:
+        raise SystemExit(f"P4 list on {where} answers {str(answer)[:300]}: fix the benchmark")
+
+
+def p4_list_costs(
+    counts: tuple[int, ...], tmp: Path | None, calls: int
+) -> tuple[dict[int, float], dict[int, tuple[int, int]]]:
+    """Median us per list call in process, for an app holding each count of recordings (memory
+    mode, or file mode with the database `tmp/<count>.json`, left closed for the restart), and
+    the time range listed; the apps are measured in interleaved rounds, after one untimed call
+    each (which builds the index)."""
+    apps, paths, windows = {}, {}, {}
+    for count in counts:
+        db_path = tmp / f"{count}.json" if tmp else None
+        app = create_app(Config(db_path=db_path))
+        logging_off()
+        started = time.perf_counter()
+        window = windows[count] = place_recordings(app, count)
+        print(f"  ({count:,} recordings placed in {time.perf_counter() - started:.1f} s)")
+        client = app.test_client()
+        check_listed(client.get(list_path(window)).get_json(), f"{count:,} in process")
+        apps[count] = app
+        paths[count] = (client, list_path(window))
+    times: dict[int, list[float]] = {count: [] for count in counts}
+    rounds = 5
+    for _ in range(rounds):
+        for count, (client, path) in paths.items():
+            for _ in range(calls // rounds):
+                started = time.perf_counter()
+                client.get(path)
+                times[count].append(time.perf_counter() - started)
+    for app in apps.values():
+        app.extensions["mock_enswitch"].close()
+    costs = {count: statistics.median(values) * 1e6 for count, values in times.items()}
+    return costs, windows
+
+
+def timed_call(url: str) -> tuple[float, dict]:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        body = response.read()
+    return time.perf_counter() - started, json.loads(body)
+
+
+def p4_restart(db_path: Path, window: tuple[int, int], rounds: int) -> dict[str, float]:
+    """`serve --db` on a database written before: seconds from the process's start to its
+    "ready" line and to its first answer (GET /_mock/clock), the first list call (which builds
+    the index) and the median of the next ones, and how long SIGTERM takes to stop it. Medians."""
+    measured: dict[str, list[float]] = {
+        "ready": [],
+        "answer": [],
+        "first": [],
+        "next": [],
+        "stop": [],
+    }
+    for _ in range(rounds):
+        started = time.perf_counter()
+        server = MockServer(None, "--db", str(db_path), memory=False)
+        measured["ready"].append(time.perf_counter() - started)
+        try:
+            with urllib.request.urlopen(f"{server.url}/_mock/clock", timeout=60) as response:
+                response.read()
+            measured["answer"].append(time.perf_counter() - started)
+            first, answer = timed_call(server.url + list_path(window))
+            check_listed(answer, f"restarted {db_path.name}")
+            measured["first"].append(first)
+            measured["next"].append(
+                statistics.median(timed_call(server.url + list_path(window))[0] for _ in range(20))
+            )
+        finally:
+            stopping = time.perf_counter()
+            server.stop()
+            measured["stop"].append(time.perf_counter() - stopping)
+    return {name: statistics.median(values) for name, values in measured.items()}
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak RSS) of a process, in kB (Linux /proc; zeros elsewhere)."""
+    found = {"VmRSS": 0, "VmHWM": 0}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in found:
+                found[name] = int(value.split()[0])
+    except OSError:
+        pass
+    return found
+
+
+def fetch_file(port: int, path: str, buffer: memoryview) -> tuple[int, float]:
+    """GET `path`, read into `buffer` chunk after chunk; (bytes, seconds from request to end)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        if response.status != 200 or response.getheader("Content-Type") != MIMETYPE:
+            raise SystemExit(f"P4 get answers {response.status}: {response.read(300)!r}")
+        total = 0
+        while chunk := response.readinto(buffer):
+            total += chunk
+        return total, time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def p4_stream(seconds: int, reads: int) -> dict[str, float]:
+    """A call of `seconds` talk placed on `serve --memory`, its recording got with wrap=none
+    `reads` times, read in 1 MiB chunks: median MB/s, and the server's RSS growth (kB) from
+    before the first get to after the last, and of its peak RSS."""
+    buffer = memoryview(bytearray(1 << 20))
+    with MockServer() as server:
+        request = urllib.request.Request(
+            f"{server.url}/_mock/calls",
+            data=json.dumps({"recordgroup": 1, "talktime": seconds}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            triple = json.loads(response.read())["recordings"][0]
+        path = (
+            f"/api/json/recording/recordings/get/?{ADMIN_QUERY};recordgroup={triple['recordgroup']}"
+            f";uniqueid={triple['uniqueid']};recordid={triple['recordid']};wrap=none"
+        )
+        size = HEADER_BYTES + seconds * SECOND_BYTES
+        before = memory_kb(server.process.pid)
+        rates = []
+        for _ in range(reads):
+            received, elapsed = fetch_file(server.port, path, buffer)
+            if received != size:
+                raise SystemExit(f"P4 get sent {received} bytes, not {size}")
+            rates.append(size / elapsed / 1e6)
+        after = memory_kb(server.process.pid)
+    return {
+        "size": size,
+        "rate": statistics.median(rates),
+        "rss": after["VmRSS"] - before["VmRSS"],
+        "peak": after["VmHWM"] - before["VmHWM"],
+    }
+
+
+def p4(quick: bool) -> None:
+    print("P4: call recordings")
+    small, large = (200, 2_000) if quick else (1_000, 100_000)
+    labels = f"{count_label(small)}/{count_label(large)}"
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in ("memory", "file"):
+            costs, windows = p4_list_costs(
+                (small, large), Path(tmp) if mode == "file" else None, 200 if quick else 1000
+            )
+            ratio = costs[large] / costs[small]
+            row(
+                f"P4 list {LISTED} by time, {mode}",
+                f"{costs[small]:.0f} us / {costs[large]:.0f} us at {labels}",
+                f"{ratio:.2f}x ({count_label(large)}/{count_label(small)})",
+                "met (<= 2x)" if ratio <= 2 else "NOT met (<= 2x)",
+            )
+        rounds = 1 if quick else 3
+        restarts = {
+            count: p4_restart(Path(tmp) / f"{count}.json", windows[count], rounds)
+            for count in (small, large)
+        }
+    big, little = restarts[large], restarts[small]
+    row(
+        f"P4 restart, {count_label(large)} stored (file)",
+        f"{big['answer'] * 1000:.0f} ms to the first answer ('ready' at {big['ready'] * 1000:.0f})",
+        f"{count_label(small)} stored: {little['answer'] * 1000:.0f} ms",
+        "met (<= 1 s)" if big["answer"] <= 1 else "NOT met (<= 1 s)",
+    )
+    row(
+        f"P4 first list after restart, {count_label(large)}",
+        f"{big['first'] * 1000:.0f} ms (HTTP; next ones {big['next'] * 1000:.1f} ms)",
+        f"{count_label(small)}: {little['first'] * 1000:.0f} ms; then "
+        f"{little['next'] * 1000:.1f} ms",
+    )
+    row(
+        f"P4 stop (SIGTERM), {count_label(large)} stored",
+        f"{big['stop'] * 1000:.0f} ms",
+        f"{count_label(small)}: {little['stop'] * 1000:.0f} ms",
+    )
+    seconds = 60 if quick else 3600
+    stream = p4_stream(seconds, reads=2 if quick else 5)
+    row(
+        f"P4 get wrap=none, {seconds} s WAV ({stream['size'] / 1e6:.1f} MB)",
+        f"{stream['rate']:,.0f} MB/s (median, HTTP, 1 MiB reads)",
+        "",
+        "met (>= 500 MB/s)" if stream["rate"] >= 500 else "NOT met (>= 500 MB/s)",
+    )
+    row(
+        "P4 server RSS growth over the gets",
+        f"{stream['rss'] / 1024:+.1f} MB (peak RSS {stream['peak'] / 1024:+.1f} MB)",
+        "",
+        "met (<= 10 MB)" if stream["rss"] <= 10 * 1024 else "NOT met (<= 10 MB)",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter rounds (smoke run)")
-    parser.add_argument("--only", default="P1,P2,P3", help="parts to run, e.g. P1 or P2,P3")
+    parser.add_argument("--only", default="P1,P2,P3,P4", help="parts to run, e.g. P1 or P2,P4")
     parser.add_argument(
         "--generator",
         choices=("auto", "wrk", "python"),
@@ -313,6 +555,8 @@ def main() -> None:
         p2(calls=50 if args.quick else 300)
     if "P3" in parts:
         p3(args.quick)
+    if "P4" in parts:
+        p4(args.quick)
     print()
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for what, measured, ratio, goal in rows:

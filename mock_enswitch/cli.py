@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import json
 import signal
@@ -180,6 +181,7 @@ def run(config: Config) -> None:
     except (FixtureError, CorruptDatabase, RuleError) as error:
         raise click.ClickException(str(error)) from None
     service = app.extensions["mock_enswitch"]
+    gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
     server = make_server(app, host=config.host, port=config.port, threads=config.threads)
     host, port = server.effective_host, server.effective_port

@@ -62,6 +62,7 @@ def load(directory: Path) -> Seed:
         if kind != "recordings":  # numbered on load; addressed by (group, uniqueid, recordid)
             _check_unique(directory, kind, records[kind], "id")
     _check_unique(directory, "people", records["people"], "username")
+    _check_unique(directory, "recordings", records["recordings"], "uniqueid", _recording_address)
     ids = {kind: {record.get("id") for record in records[kind]} for kind in FILES}
     _check_references(directory, records, ids)
     return Seed(
@@ -147,15 +148,17 @@ def _check_shape(path: Path, index: int, record: Any, shape: dict[str, str]) -> 
             )
 
 
-def _check_unique(directory: Path, kind: str, records: list[dict], field: str) -> None:
+def _check_unique(directory: Path, kind: str, records: list[dict], field: str, key=None) -> None:
+    """No two records share `field` (or `key(record)`, named after `field`)."""
     seen: set = set()
     for index, record in enumerate(records):
-        if record[field] in seen:
+        value = key(record) if key else record[field]
+        if value in seen:
             raise FixtureError(
                 f"{_where(directory / FILES[kind], index, record)}: field {field!r} "
-                f"repeats {record[field]!r}"
+                f"repeats {value!r}"
             )
-        seen.add(record[field])
+        seen.add(value)
 
 
 REFERENCES = (
@@ -190,3 +193,8 @@ def _check_references(directory: Path, records: dict, ids: dict) -> None:
                 )
             seen.add(current)
             current = parents[current]
+
+
+def _recording_address(record: dict) -> tuple:
+    """What addresses a recording: (recordgroup, uniqueid, recordid), recordid "1" by default."""
+    return (record["recordgroup"], record["uniqueid"], record.get("recordid", "1"))

@@ -71,4 +71,19 @@ def test_a_long_recording_streams_in_chunks_without_building_it_whole():
     sound = Sound(seconds=3600, seed="long", beep=15)
     sizes = [len(chunk) for chunk in sound.chunks()]
     assert sum(sizes) == sound.size
-    assert max(sizes) <= 16 * 16000  # a chunk is 16 seconds, never the whole file
+    assert max(sizes) <= 16000  # a second at a time, never the whole file
+
+
+def test_the_file_view_reads_the_same_bytes_in_any_pieces_and_seeks():
+    sound = Sound(seconds=3, seed="file", beep=1, announce=False)
+    whole = sound.data()
+    file = sound.open()
+    pieces = []
+    for size in [7, 44, 1, 16000, 12345, 100000]:
+        pieces.append(file.read(size))
+    assert b"".join(pieces) == whole and file.read(10) == b""
+    assert file.seek(0, 2) == len(whole) and file.tell() == len(whole)
+    file.seek(40)
+    assert file.read(20) == whole[40:60]
+    file.seek(-5, 1)
+    assert file.read() == whole[55:]

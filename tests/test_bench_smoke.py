@@ -93,3 +93,23 @@ def test_the_python_generator_counts_http_errors_and_returns_when_the_server_goe
         server.stop()
     rate, requests, errors = load.run(server.port, missing, 0.3, processes=1, connections=2)
     assert (requests, errors) == (0, 1)  # nobody listening: one error, and no hang
+
+
+def test_p4_quick_lists_restarts_and_streams_recordings():
+    """Each step checks its answers itself (20 rows listed, every byte of the WAV received)."""
+    run.rows.clear()
+    run.p4(quick=True)
+    assert [what for what, *_ in run.rows] == [
+        "P4 list 20 by time, memory",
+        "P4 list 20 by time, file",
+        "P4 restart, 2k stored (file)",
+        "P4 first list after restart, 2k",
+        "P4 stop (SIGTERM), 2k stored",
+        "P4 get wrap=none, 60 s WAV (1.0 MB)",
+        "P4 server RSS growth over the gets",
+    ]
+    for what, measured, ratio, goal in run.rows:
+        assert measured
+        if what.startswith("P4 list"):
+            assert measured.endswith(" at 200/2k") and ratio.endswith("x (2k/200)")
+            assert goal.startswith(("met", "NOT met"))

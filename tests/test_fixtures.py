@@ -78,7 +78,7 @@ BROKEN = [
     (
         "recordings.json",
         lambda r: r[1].update(uniqueid=r[0]["uniqueid"]),
-        "record 1: field 'uniqueid': Recording",
+        "record 1: field 'uniqueid' repeats (1, '1770217174.110066', '1')",
     ),
 ]
 

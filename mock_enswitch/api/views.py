@@ -66,7 +66,7 @@ def call_function(path: str) -> Response:
             return faulted  # decided before dispatch: a faulted call changes nothing
     body = service.call(exchange.function, raw)
     if isinstance(body, FileReply):
-        return file_reply(body)
+        return file_reply(body, http.environ)
     return reply(body)
 
 

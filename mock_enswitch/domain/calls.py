@@ -16,10 +16,13 @@ settings decide, as the create guide documents them, whether it is recorded and 
 - `transcribe`: stored and shown on each e-mail; the guides say nowhere where a transcript
   appears, so the mock adds no API field for one.
 
-Every call is kept (the `calls` kind: the call records a later family will list). A call with
-`active` is in progress until hung up or until its talk time passes on the mock clock; without
-a talk time, until hung up. Nothing runs in the background: `settle()`, called before each look
-at the state, finishes the calls whose time has come (their e-mails).
+A call with `active` is in progress until hung up or until its talk time passes on the mock
+clock; without a talk time, until hung up. Only calls in progress are stored (the `calls` kind,
+the recordings they make noted by record ID and start): an ended call lives on in its
+recordings, and storing every call would double what a restart reads (call records, when
+cdrs/list arrives, will be their own family). Nothing runs in the background: `settle()`,
+called before each look at the state, finishes the calls whose time has come (their
+e-mails), so it costs nothing however many recordings are stored.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ FIELDS: dict[str, type] = {
 
 
 def collection(db: Database) -> Collection:
-    return db.collection(KIND, (Index("uniqueid", "uniqueid"), Index("open", "settled")))
+    """The calls in progress."""
+    return db.collection(KIND, (Index("uniqueid", "uniqueid"), Index("live", "live")))
 
 
 @dataclass(frozen=True)
@@ -124,22 +128,28 @@ def parse(body: Any, now: int) -> CallSpec:
 
 
 def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
-    """Store the call, record it as its group's settings say; the reply says what decided."""
+    """Record the call as its group's settings say, and keep it while it goes on; the reply
+    says what decided."""
     group = groups.collection(switch.db).get(spec.recordgroup)
     if group is None:
         raise BadRequest("recordgroup", f"No record group {spec.recordgroup}.")
-    calls = collection(switch.db)
     with switch.db.write():  # the call, its number and its recording in one write
         number = switch.db.next_id(KIND + ".sequence")
         call = spec.as_call(f"{spec.start}.{number}")
         recorded, why = decide(group, call["direction"], number)
-        call.update(settled=False, recorded=[], customer=group["customer"])
+        call.update(recorded=[], customer=group["customer"], live=1)
         made = []
         if recorded:
             made = record(switch, group, call, call["start"] + call["ringtime"])
-        calls.insert(call)
-    settle(switch)
+        if ended(call, switch.now()):
+            finish(switch, call)
+        else:
+            collection(switch.db).insert(call)
     return {"uniqueid": call["uniqueid"], "recorded": recorded, "why": why, "recordings": made}
+
+
+def ended(call: dict, now: int) -> bool:
+    return call["ends"] is not None and call["ends"] <= now
 
 
 def decide(group: dict, direction: str, number: int) -> tuple[bool, str]:
@@ -169,10 +179,10 @@ def record(switch: Switch, group: dict, call: dict, recorded_from: int) -> list[
     """Record `call` in `group` from `recorded_from`: a row unless `expires` is 0; the call
     notes it, for its e-mail when it ends. Returns the triple as the reply shows it."""
     recordid = str(len(call["recorded"]) + 1)
-    row = recording_rows.new_row(group, call, recordid, recorded_from)
     if group["expires"]:
+        row = recording_rows.new_row(group, call, recordid, recorded_from)
         recording_rows.collection(switch.db).insert(row)
-    call["recorded"] = [*call["recorded"], {"recordid": recordid, "row": row}]
+    call["recorded"] = [*call["recorded"], [recordid, recorded_from]]
     return [{"recordgroup": group["id"], "uniqueid": call["uniqueid"], "recordid": recordid}]
 
 
@@ -182,9 +192,7 @@ def find_live(switch: Switch, uniqueid: str) -> dict | None:
     if not found:
         return None
     call = found[0]
-    if call["ends"] is not None and call["ends"] <= switch.now():
-        return None
-    return call
+    return None if ended(call, switch.now()) else call
 
 
 def start_recording(switch: Switch, call: dict) -> None:
@@ -217,17 +225,23 @@ def hang_up(switch: Switch, uniqueid: str) -> bool:
 
 
 def settle(switch: Switch) -> None:
-    """Finish the calls that have ended by the clock: mail their recording_rows."""
+    """Finish the calls in progress that have ended by the clock."""
     calls = collection(switch.db)
     now = switch.now()
-    for call in calls.select("open", False):
-        if call["ends"] is None or call["ends"] > now:
-            continue
-        group = groups.collection(switch.db).get(call["recordgroup"])
-        if group is not None and group["email"]:
-            for made in call["recorded"]:
-                mail(switch, group, {**made["row"], "ends": call["ends"]}, made["recordid"])
-        calls.update(call["id"], {"settled": True})
+    for call in calls.select("live", 1):
+        if ended(call, now):
+            with switch.db.write():
+                finish(switch, call)
+                calls.delete([call["id"]])
+
+
+def finish(switch: Switch, call: dict) -> None:
+    """An ended call: each recording it made goes to the group's addresses."""
+    group = groups.collection(switch.db).get(call["recordgroup"])
+    if group is None or not group["email"]:
+        return
+    for recordid, recorded_from in call["recorded"]:
+        mail(switch, group, recording_rows.new_row(group, call, recordid, recorded_from), recordid)
 
 
 def mail(switch: Switch, group: dict, row: dict, recordid: str) -> None:

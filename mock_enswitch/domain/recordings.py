@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import time
 from base64 import b64encode
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,19 +128,20 @@ def matches(row: dict, values: dict) -> bool:
 
 @dataclass(frozen=True)
 class FileReply:
-    """A file answered as itself (wrap=none), not inside the envelope; `chunks` made on demand."""
+    """A file answered as itself (wrap=none), not inside the envelope; `open()` gives a
+    read-only file that makes its bytes as they are read."""
 
     name: str
     mimetype: str
     size: int
-    chunks: Callable[[], Iterator[bytes]]
+    open: Callable[[], Any]
 
 
 def get(call: Call, values: dict) -> dict | FileReply:
     row, now = call.target, call.switch.now()
     audio = sound(row, now)
     if values.get("wrap") == "none":
-        return FileReply(file_name(row), MIMETYPE, audio.size, audio.chunks)
+        return FileReply(file_name(row), MIMETYPE, audio.size, audio.open)
     data = audio.data()
     fields = present(row, now)
     fields["data"] = (
@@ -203,7 +204,4 @@ def from_fixture(record: dict, person: Callable, seeded: dict) -> dict:
         if not isinstance(extra["expires"], int) or extra["expires"] < 0:
             raise BadRequest("expires", "expires must be a Unix time, or 0 for never.")
         row["expires"] = extra["expires"]
-    triple = (row["recordgroup"], row["uniqueid"], row["recordid"])
-    if any((r["recordgroup"], r["uniqueid"], r["recordid"]) == triple for r in seeded[KIND]):
-        raise BadRequest("uniqueid", f"Recording {triple} repeats.")
     return {**row, "id": len(seeded[KIND]) + 1}

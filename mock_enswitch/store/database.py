@@ -59,14 +59,12 @@ class Collection:
         """Every record, in ID order (read whole under the lock: one moment's state)."""
         with self.db.lock:
             tables = self.db.tables()
-            prefix = self.kind + ":"
-            shards = sorted(int(name[len(prefix) :]) for name in tables if name.startswith(prefix))
+            shards = range(self.db.peek_id(self.kind) // SHARD_SIZE + 1)  # no scan of every table
             return [
                 dict(record)
-                for shard in shards
-                for _, record in sorted(
-                    tables[f"{prefix}{shard}"].items(), key=lambda item: int(item[0])
-                )
+                for table in (tables.get(f"{self.kind}:{shard}") for shard in shards)
+                if table
+                for _, record in sorted(table.items(), key=lambda item: int(item[0]))
             ]
 
     def insert(self, fields: dict) -> int:
@@ -176,13 +174,17 @@ class Database:
                 self._db.table(name).clear_cache()
             self._memo.clear()
 
+    def peek_id(self, kind: str) -> int:
+        """The ID the next record of `kind` will get (every stored one is below it)."""
+        current = self.tables().get(COUNTERS, {}).get(str(COUNTER_DOC), {})
+        if kind == "record_groups" and kind not in current and LEGACY_COUNTER in current:
+            return current[LEGACY_COUNTER]
+        return current.get(kind, 1)
+
     def next_id(self, kind: str) -> int:
         """Take the next ID of `kind` (call inside `write()`, with the record it numbers)."""
         counters = self._db.table(COUNTERS)
-        current = counters.get(doc_id=COUNTER_DOC) or {}
-        if kind == "record_groups" and kind not in current and LEGACY_COUNTER in current:
-            current = {**current, kind: current[LEGACY_COUNTER]}
-        record_id = current.get(kind, 1)
+        record_id = self.peek_id(kind)
         if counters.contains(doc_id=COUNTER_DOC):
             counters.update({kind: record_id + 1}, doc_ids=[COUNTER_DOC])
         else:
