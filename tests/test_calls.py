@@ -3,6 +3,8 @@ drives expiry, live calls and tokens, the outbox gets the e-mails, and bad bodie
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import code
 
@@ -103,6 +105,7 @@ def test_expires_zero_keeps_nothing_but_still_mails(mock):
     mock.group(expires=0)
     placed = mock.call()
     assert placed["recorded"] is True and placed["why"].startswith("expires=0")
+    assert placed["recordings"] == []  # nothing that get could fetch
     assert placed["uniqueid"] not in [r["uniqueid"] for r in mock.rows()]
     [mail] = mock.emails()
     assert mail["uniqueid"] == placed["uniqueid"] and mail["saved"] is False
@@ -158,6 +161,9 @@ def test_hanging_up_ends_the_call_and_its_recording_now(mock):
         ({"caller": "call me"}, "caller"),
         ({"called": "1" * 41}, "called"),
         ({"start": -5}, "start"),
+        ({"start": 2_000_000_000}, "start"),  # after now
+        ({"start": 2_000_000_000, "active": True}, "start"),
+        ({"talktime": 600, "start": int(time.time()) - 60}, "start"),  # still going: active?
         ({"active": "yes"}, "active"),
         ({"colour": "blue"}, "colour"),
     ],
@@ -201,3 +207,26 @@ def test_tokens_expire_by_the_mock_clock(api, mock):
     assert code(api("recording/groups/get", user=None, id=1, **by_token)) == "200"
     mock.clock(advance=3601)
     assert code(api("recording/groups/get", user=None, id=1, **by_token)) == "401"
+
+
+def test_type_errors_say_what_was_expected_in_words(app):
+    reply = app.test_client().post("/_mock/calls", json={"recordgroup": "1"}).get_json()
+    assert reply == {"error": "recordgroup must be an integer, not '1'.", "field": "recordgroup"}
+
+
+def test_calls_in_progress_are_listed_until_they_end(mock, app):
+    live = mock.call(active=True, talktime=100)
+    mock.call()  # ended already: not listed
+    client = app.test_client()
+    [listed] = client.get("/_mock/calls").get_json()["calls"]
+    assert listed["uniqueid"] == live["uniqueid"] and listed["recordings"] == ["1"]
+    mock.clock(advance=200)
+    assert client.get("/_mock/calls").get_json()["calls"] == []
+
+
+def test_an_email_is_dated_when_the_call_ended(mock):
+    live = mock.call(active=True, talktime=60)
+    mock.clock(advance=500)  # the clock jumps well past the end
+    [mail] = mock.emails()
+    row = next(r for r in mock.rows() if r["uniqueid"] == live["uniqueid"])
+    assert mail["time"] == int(row["end"])

@@ -316,3 +316,51 @@ def test_a_group_and_its_recordings_go_in_one_log_line(tmp_path):
         assert log.read_bytes().rstrip(b"\0").count(b"\n") == lines + 1
     finally:
         app.extensions["mock_enswitch"].close()
+
+
+def test_delete_validation_only_deletes_nothing(api):
+    address = triple(SHIPPED[0])
+    assert code(api("recording/recordings/delete", **address, validation=1)) == "201"
+    assert code(api("recording/recordings/get", **address)) == "200"
+
+
+@pytest.mark.parametrize(
+    ("function", "params", "words"),
+    [
+        ("recording/recordings/get", triple("nope"), "permission to view it."),
+        ("recording/recordings/update", triple("nope"), "permission to update it."),
+        ("recording/recordings/delete", triple("nope"), "permission to delete it."),
+        (
+            "recording/recordings/copy",
+            {**triple("nope"), "destination": 1},
+            "permission to copy it.",
+        ),
+        ("recording/groups/update", {"id": 99, "name": "x"}, "permission to update it."),
+        ("recording/groups/get", {"id": 99}, "permission to view it."),
+        ("recording/recordings/start", {"uniqueid": "nope"}, "permission to view it."),
+    ],
+)
+def test_each_404_says_what_could_not_be_done_as_the_guides_word_it(api, function, params, words):
+    body = api(function, **params)
+    assert code(body) == "404" and body["responses"][0]["message"].endswith(words)
+
+
+def test_an_injected_404_has_the_functions_own_message(app):
+    client = app.test_client()
+    query = (
+        "auth_username=acme-admin;auth_password=acme-admin-pass;recordgroup=1;uniqueid=x;recordid=1"
+    )
+    response = client.get(
+        f"/api/json/recording/recordings/copy/?{query};destination=1",
+        headers={"X-Mock-Enswitch-Fault": "404"},
+    )
+    message = response.get_json()["responses"][0]["message"]
+    assert message == "The call recording does not exist, or you do not have permission to copy it."
+
+
+def test_start_on_a_live_call_whose_group_was_deleted_is_a_400(api, control):
+    created = api("recording/groups/create", name="Short-lived")["data"]["id"]
+    live = place(control, recordgroup=created, active=True)
+    assert code(api("recording/groups/delete", id=created)) == "204"
+    body = api("recording/recordings/start", uniqueid=live["uniqueid"])
+    assert (code(body), key(body)) == ("400", "uniqueid")

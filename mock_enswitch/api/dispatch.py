@@ -29,7 +29,10 @@ def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict | FileRep
     require_privilege(caller, function.privileges)
     values = validate(function, raw, strict=service.config.strict)
     call = Call(service.switch, caller, values.pop("validation", 0) == 1)
-    customer, call.target = function.concerns.resolve(call, values)
+    try:
+        customer, call.target = function.concerns.resolve(call, values)
+    except NotFound:  # in the words of this function's guide ("...permission to copy it.")
+        raise NotFound(function.codes.get("404")) from None
     if function.feature:
         call.check_plan(customer, function.feature)
     data = function.operation(call, values)

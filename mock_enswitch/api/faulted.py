@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping
 
 from flask import Response, current_app, g, json
 
@@ -31,10 +32,13 @@ def wait(effect: Effect) -> None:
         time.sleep(low if low == high else random.uniform(low, high))
 
 
-def faulted_reply(effect: Effect, environ: dict) -> Response | None:
-    """The reply that replaces the call's own, or None when the effect is a delay alone."""
+def faulted_reply(effect: Effect, environ: dict, documented: Mapping[str, str]) -> Response | None:
+    """The reply that replaces the call's own, or None when the effect is a delay alone.
+    `documented`: the function's codes and their messages (a 404 is worded per function)."""
     if effect.code is not None:
         message = effect.message
+        if message is None and effect.code == "404" and documented.get("404"):
+            message = documented["404"]
         if message is None:
             message = STANDARD_MESSAGES.get(effect.code, GENERIC_MESSAGE)
         return reply(envelope(effect.code, effect.key, message))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 from flask import Request
 
@@ -18,18 +18,55 @@ from ..versions import format_version
 from .table import INTEGER, Default, Function, Param
 
 INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+NAME_SHOWN = 40
 
 
-def parse_query(text: bytes | str) -> dict[str, str]:
-    if not text:
+def parse_query(data: bytes | str) -> dict[str, str]:
+    """`;`- or `&`-separated name=value pairs, percent-escapes and `+` decoded, as UTF-8 text.
+
+    One rule for every body and the query string: what is not valid UTF-8 text (raw bytes or
+    percent-escaped), or holds a NUL, is a 400 naming the parameter."""
+    if not data:
         return {}
-    if isinstance(text, bytes):
-        text = text.decode("latin-1")  # percent-escapes are decoded as UTF-8 below
-    text = text.replace(";", "&")
+    if isinstance(data, str):
+        data = data.encode("latin-1", "surrogateescape")  # as WSGI hands the query string over
+    params: dict[str, str] = {}
+    for pair in re.split(rb"[&;]", data):
+        if not pair:
+            continue
+        name_bytes, _, value_bytes = pair.partition(b"=")
+        name = _text(unquote_to_bytes(name_bytes.replace(b"+", b" ")), None)
+        params[name] = _text(unquote_to_bytes(value_bytes.replace(b"+", b" ")), name)
+    return params
+
+
+def _text(raw: bytes, name: str | None) -> str:
+    """`raw` as UTF-8 text; a 400 naming the parameter (`name`, or the name itself) if not."""
     try:
-        return dict(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadRequest("", "Parameters are not valid UTF-8.") from None
+        shown = name if name is not None else raw.decode("utf-8", "replace")[:NAME_SHOWN]
+        raise BadRequest(shown, f"Parameter {shown} is not valid UTF-8 text.") from None
+    return checked(name if name is not None else text, text)
+
+
+def checked(name: str, text: str) -> str:
+    """Text as a parameter may hold it: no NUL (no real switch stores one), no lone surrogate
+    (JSON escapes can spell one; no reply or file could carry it)."""
+    if "\x00" in text:
+        raise BadRequest(name, f"Parameter {name[:NAME_SHOWN]} contains a NUL character.")
+    if not _encodable(text):
+        raise BadRequest(name[:NAME_SHOWN], f"Parameter {name[:NAME_SHOWN]} is not valid text.")
+    return text
+
+
+def read_json(request: Request) -> Any:
+    """The request's JSON body, or None if it is not JSON; a body nested too deeply for the
+    parser is a 400, not a crash (Python's parser gives up near 1,000 levels)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("", "The JSON body is nested too deeply.") from None
 
 
 def read_params(request: Request) -> dict[str, str]:
@@ -39,15 +76,17 @@ def read_params(request: Request) -> dict[str, str]:
         return params
     mimetype = request.mimetype
     if mimetype == "application/json" or mimetype.endswith("+json"):  # as Request.is_json
-        body = request.get_json(silent=True)
+        body = read_json(request)
         if not isinstance(body, dict):
             raise BadRequest("", "The JSON body is not a JSON object of parameters.")
-        params.update({str(key): _as_text(value) for key, value in body.items()})
-        if not _encodable("".join(params) + "".join(params.values())):
-            # JSON escapes can spell lone surrogates ("\ud800"): no reply or file could carry them.
-            raise BadRequest("", "Parameters are not valid UTF-8.")
+        for key, value in body.items():
+            name = checked(key, key)
+            params[name] = checked(name, _as_text(name, value))
     elif mimetype == "multipart/form-data":
-        params.update(request.form.to_dict(flat=True))
+        for name, value in request.form.items():
+            if "\ufffd" in name + value:  # the form parser's mark for bytes that were not UTF-8
+                raise BadRequest(name, f"Parameter {name[:NAME_SHOWN]} is not valid UTF-8 text.")
+            params[checked(name, name)] = checked(name, value)
     else:
         params.update(parse_query(request.get_data(cache=True)))
     return params
@@ -61,11 +100,15 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def _as_text(value: Any) -> str:
+def _as_text(name: str, value: Any) -> str:
+    """A JSON member as the text a query string would have carried; objects and arrays are not
+    parameters (they were stored as Python's repr once)."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if value is None:
         return ""
+    if isinstance(value, (dict, list)):
+        raise BadRequest(name, f"Parameter {name[:NAME_SHOWN]} must be a string or a number.")
     return str(value)
 
 

@@ -61,7 +61,8 @@ def call_function(path: str) -> Response:
     if chosen is not None:
         exchange.fault, effect = chosen
         wait(effect)  # outside the lock: a slow call never holds up the others
-        faulted = faulted_reply(effect, http.environ)
+        function = service.functions.get(exchange.function)
+        faulted = faulted_reply(effect, http.environ, function.codes if function else {})
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
     body = service.call(exchange.function, raw)

@@ -33,6 +33,12 @@ def place_call():
         return problem(400, error.message, error.key)
 
 
+@blueprint.get("/calls")
+def calls_in_progress():
+    """The calls in progress (each ends when hung up, or when its talk time passes)."""
+    return jsonify(calls=service().read(calls.in_progress))
+
+
 @blueprint.delete("/calls/<path:uniqueid>")
 def hang_up(uniqueid: str):
     if not service().read(lambda switch: calls.hang_up(switch, uniqueid)):

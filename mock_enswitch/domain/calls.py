@@ -44,6 +44,7 @@ MAX_SECONDS = 10 * 86400
 """Our bound for a call's ring or talk time: ten days (a 1-hour recording is 57.6 MB)."""
 NUMBER_LENGTH = 40
 
+KIND_NAMES = {int: "an integer", str: "a string", bool: "true or false"}
 FIELDS: dict[str, type] = {
     "recordgroup": int,
     "direction": str,
@@ -95,7 +96,7 @@ def parse(body: Any, now: int) -> CallSpec:
         if wanted is None:
             raise BadRequest(name, f"Unknown field {name}; known: {', '.join(FIELDS)}.")
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
-            raise BadRequest(name, f"{name} must be {wanted.__name__}, not {value!r}.")
+            raise BadRequest(name, f"{name} must be {KIND_NAMES[wanted]}, not {value!r}.")
     if "recordgroup" not in body:
         raise BadRequest("recordgroup", "recordgroup is required.")
     direction = body.get("direction", "inbound")
@@ -115,6 +116,12 @@ def parse(body: Any, now: int) -> CallSpec:
     start = body.get("start", default_start)
     if not 0 < start < 2**31:
         raise BadRequest("start", "start must be a Unix time.")
+    if start > now:
+        raise BadRequest("start", f"start must not be after the mock clock's now ({now}).")
+    if not active and start + ringtime + talktime > now:
+        raise BadRequest(
+            "start", "A call that has not ended by now is in progress: place it with active true."
+        )
     return CallSpec(
         recordgroup=body["recordgroup"],
         direction=direction,
@@ -177,12 +184,13 @@ def draw_for(group_id: int, number: int) -> float:
 
 def record(switch: Switch, group: dict, call: dict, recorded_from: int) -> list[dict]:
     """Record `call` in `group` from `recorded_from`: a row unless `expires` is 0; the call
-    notes it, for its e-mail when it ends. Returns the triple as the reply shows it."""
+    notes it, for its e-mail when it ends. Returns the stored recordings' triples."""
     recordid = str(len(call["recorded"]) + 1)
-    if group["expires"]:
-        row = recording_rows.new_row(group, call, recordid, recorded_from)
-        recording_rows.collection(switch.db).insert(row)
     call["recorded"] = [*call["recorded"], [recordid, recorded_from]]
+    if not group["expires"]:
+        return []  # mailed when the call ends; nothing to fetch
+    row = recording_rows.new_row(group, call, recordid, recorded_from)
+    recording_rows.collection(switch.db).insert(row)
     return [{"recordgroup": group["id"], "uniqueid": call["uniqueid"], "recordid": recordid}]
 
 
@@ -198,14 +206,36 @@ def find_live(switch: Switch, uniqueid: str) -> dict | None:
 def start_recording(switch: Switch, call: dict) -> None:
     """recording/recordings/start on a live call: from now on, unless it is recorded already
     (then it is the "unpause" of the guide, which changes nothing here)."""
-    if call["recorded"]:
-        return
     group = groups.collection(switch.db).get(call["recordgroup"])
     if group is None:
         raise BadRequest("uniqueid", "The call's record group no longer exists.")
+    if call["recorded"]:
+        return
     with switch.db.write():
         record(switch, group, call, switch.now())
         collection(switch.db).update(call["id"], {"recorded": call["recorded"]})
+
+
+def in_progress(switch: Switch) -> list[dict]:
+    """The calls in progress as the control API shows them."""
+    now = switch.now()
+    shown = []
+    for call in collection(switch.db).select("live", 1):
+        answered = call["start"] + call["ringtime"]
+        shown.append(
+            {
+                "uniqueid": call["uniqueid"],
+                "recordgroup": call["recordgroup"],
+                "direction": call["direction"],
+                "caller": call["caller"],
+                "called": call["called"],
+                "start": call["start"],
+                "talktime": max(0, now - answered),
+                "ends": call["ends"],
+                "recordings": [recordid for recordid, _ in call["recorded"]],
+            }
+        )
+    return shown
 
 
 def hang_up(switch: Switch, uniqueid: str) -> bool:
@@ -249,7 +279,7 @@ def mail(switch: Switch, group: dict, row: dict, recordid: str) -> None:
     for address in group["email"].split(","):
         switch.outbox.send(
             {
-                "time": switch.now(),
+                "time": row["ends"],
                 "to": address.strip(),
                 "subject": f"Call recording {row['uniqueid']} from {row['caller']}",
                 "recordgroup": group["id"],

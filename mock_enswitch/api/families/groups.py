@@ -131,8 +131,10 @@ GROUP_RECORD = Record(
 """A record group as get and list return it: the settings' columns, as the version had them."""
 
 
-def group_codes(*wanted: str) -> dict[str, str]:
-    return codes(*wanted, not_found=groups.NOT_FOUND)
+def group_codes(*wanted: str, action: str = "access") -> dict[str, str]:
+    """The codes of a group function; its 404 says what the caller could not do, as the guide's
+    update page words it ("...permission to update it.")."""
+    return codes(*wanted, not_found=groups.NOT_FOUND.replace("access it", f"{action} it"))
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -168,7 +170,7 @@ FUNCTIONS: tuple[Function, ...] = (
         operation=groups.update,
         concerns=GROUP,
         success="204",
-        codes=group_codes("201", "204", "400", "401", "402", "403", "404"),
+        codes=group_codes("201", "204", "400", "401", "402", "403", "404", action="update"),
         privileges=("record",),
         feature="recording",
         params=(
@@ -192,7 +194,7 @@ FUNCTIONS: tuple[Function, ...] = (
         operation=groups.get,
         concerns=GROUP,
         success="200",
-        codes=group_codes("200", "400", "401", "402", "403", "404"),
+        codes=group_codes("200", "400", "401", "402", "403", "404", action="view"),
         privileges=("record",),
         feature="recording",
         documented=False,
@@ -230,7 +232,7 @@ FUNCTIONS: tuple[Function, ...] = (
         operation=groups.delete,
         concerns=GROUP,
         success="204",
-        codes=group_codes("204", "400", "401", "402", "403", "404"),
+        codes=group_codes("204", "400", "401", "402", "403", "404", action="delete"),
         privileges=("administrator",),
         feature="recording",
         documented=False,

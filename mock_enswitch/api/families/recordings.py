@@ -67,8 +67,10 @@ WITH_FILE = Record(
 )
 
 
-def recording_codes(*wanted: str) -> dict[str, str]:
-    return codes(*wanted, not_found=recordings.NOT_FOUND)
+def recording_codes(*wanted: str, action: str = "view") -> dict[str, str]:
+    """The codes of a recording function; its 404 says what the caller could not do, as the
+    guides word it (get: "view it", copy: "copy it")."""
+    return codes(*wanted, not_found=recordings.NOT_FOUND.replace("view it", f"{action} it"))
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -181,7 +183,7 @@ FUNCTIONS: tuple[Function, ...] = (
         operation=recordings.update,
         concerns=RECORDING,
         success="204",
-        codes=recording_codes("201", "204", "400", "401", "402", "404"),
+        codes=recording_codes("201", "204", "400", "401", "402", "404", action="update"),
         privileges=("record",),
         params=(
             *AUTH,
@@ -201,10 +203,10 @@ FUNCTIONS: tuple[Function, ...] = (
         operation=recordings.delete,
         concerns=RECORDING,
         success="204",
-        codes=recording_codes("204", "400", "401", "402", "404"),
+        codes=recording_codes("201", "204", "400", "401", "402", "404", action="delete"),
         privileges=("record",),
         documented=False,
-        params=(*AUTH, *TRIPLE),
+        params=(*AUTH, *TRIPLE, VALIDATION),
     ),
     Function(
         path="recording/recordings/copy",
@@ -212,7 +214,7 @@ FUNCTIONS: tuple[Function, ...] = (
         operation=recordings.copy,
         concerns=RECORDING,
         success="204",
-        codes=recording_codes("204", "400", "401", "402", "404"),
+        codes=recording_codes("204", "400", "401", "402", "404", action="copy"),
         privileges=("record",),
         params=(
             *AUTH,
