@@ -7,6 +7,7 @@ import sys
 
 from flask import Flask
 
+from mock_enswitch import Config
 from mock_enswitch.server import make_server
 
 BODY = {"responses": [{"code": "200", "key": "", "message": "OK"}], "data": {"id": 1}}
@@ -23,6 +24,6 @@ def app() -> Flask:
 
 
 if __name__ == "__main__":
-    server = make_server(app(), port=int(sys.argv[1]), threads=int(sys.argv[2]))
+    server = make_server(app(), Config(port=int(sys.argv[1]), threads=int(sys.argv[2])))
     print(f"ready on port {server.effective_port}", file=sys.stderr, flush=True)
     server.run()

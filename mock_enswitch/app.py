@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .api.envelope import envelope, reply
@@ -14,17 +14,16 @@ from .control.simulation import blueprint as simulation_blueprint
 from .control.views import blueprint as control_blueprint
 from .service import Service
 from .store.logstorage import StorageFailed
+from .surfaces import API_ROOT, CONTROL_ROOT, is_control
 
 log = logging.getLogger("mock_enswitch")
-
-API_ROOT = "/api/json"
-CONTROL_ROOT = "/_mock"
 
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask("mock_enswitch")
     app.json.sort_keys = False  # "responses" first and fields in their order, as Enswitch sends
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_size  # the server refuses first; tests too
     service = Service(config)
     app.extensions["mock_enswitch"] = service
     app.register_blueprint(api_blueprint, url_prefix=config.path_prefix.rstrip("/") + API_ROOT)
@@ -37,18 +36,33 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _http_error(error: HTTPException) -> Response:
-    """Routing errors (no such URL, PUT...) still answer in the envelope, never an HTML page."""
-    return reply(envelope(str(error.code), "", error.description or error.name), error.code or 500)
+    """Routing errors (no such URL, PUT, a body too large...) in the surface's own format, never
+    an HTML page; a 405 keeps its Allow header (RFC 9110)."""
+    message = error.description or error.name
+    response = _problem(error.code or 500, message)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _storage_failed(error: StorageFailed) -> Response:
     """The database file refused a write (disk full...): the storage has put memory back as the
     file holds it, so the client is told plainly that nothing was stored (HTTP 500, as below)."""
     log.error("%s", error)
-    return reply(envelope("500", "", f"The mock could not store the change: {error}."), 500)
+    return _problem(500, f"The mock could not store the change: {error}.")
 
 
 def _unexpected_error(error: Exception) -> Response:
-    """A bug of ours: the client still gets the envelope (HTTP 500); the traceback goes to the log."""
+    """A bug of ours: the client still gets its surface's format (HTTP 500); the traceback goes
+    to the log."""
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return reply(envelope("500", "", "Internal error in mock-enswitch; see its log."), 500)
+    return _problem(500, "Internal error in mock-enswitch; see its log.")
+
+
+def _problem(status: int, message: str) -> Response:
+    if is_control(request.path):
+        response = jsonify(error=message, field="")
+        response.status_code = status
+        return response
+    return reply(envelope(str(status), "", message), status)

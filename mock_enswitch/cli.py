@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import ipaddress
 import json
 import signal
 import socket
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_DB, Config
+from .config import DEFAULT_DB, Config, is_loopback
 from .faults import RuleError
 from .fixtures import FixtureError
 from .store.logstorage import CorruptDatabase
@@ -21,15 +20,6 @@ from .versions import KNOWN_VERSIONS, NEWEST, format_version
 
 def env(name: str) -> str:
     return "MOCK_ENSWITCH_" + name.upper()
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,6 +134,39 @@ def main() -> None:
     help="Serve the /_mock/ control API without a token on a non-loopback address.",
 )
 @click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar=env("allowed_host"),
+    metavar="NAME",
+    help="Host name the control API also answers on a loopback bind (e.g. a compose service "
+    "name), repeatable; loopback names always. Env: space-separated.",
+)
+@click.option(
+    "--max-body-size",
+    default=4 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar=env("max_body_size"),
+    help="Bytes a request body may have; a larger one is refused (413) unread.",
+)
+@click.option(
+    "--connection-limit",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar=env("connection_limit"),
+    help="Connections held open at once, idle ones included.",
+)
+@click.option(
+    "--idle-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar=env("idle_timeout"),
+    help="Seconds a connection may sit idle or half-sent before it is closed.",
+)
+@click.option(
     "--journal-size",
     default=1000,
     show_default=True,
@@ -159,9 +182,9 @@ def main() -> None:
     envvar=env("threads"),
     help="Worker threads of the WSGI server.",
 )
-def serve(memory: bool, fail: tuple[str, ...], **options) -> None:
+def serve(memory: bool, fail: tuple[str, ...], allowed_hosts: tuple[str, ...], **options) -> None:
     """Serve the mock API with the production WSGI server (waitress)."""
-    config = Config(fail=tuple(fail), **options)
+    config = Config(fail=tuple(fail), allowed_hosts=tuple(allowed_hosts), **options)
     if memory:
         config.db_path = None
     run(config)
@@ -183,7 +206,7 @@ def run(config: Config) -> None:
     service = app.extensions["mock_enswitch"]
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
-    server = make_server(app, host=config.host, port=config.port, threads=config.threads)
+    server = make_server(app, config)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
     version = service.config.enswitch_version

@@ -6,6 +6,7 @@ No module reads the environment on its own: the CLI maps each option to an envir
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +39,28 @@ class Config:
     control_open: bool = False
     control_enabled: bool = True
     """Set by the server from the bind address and the two options above."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names the control API answers besides loopback ones, on a loopback bind (e.g. a
+    compose service name); a DNS-rebinding page's name is refused."""
     journal_size: int = 1000
+    max_body_size: int = 4 * 1024 * 1024
+    """Bytes a request body may have; larger ones are refused (413) before they are read."""
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
+    connection_limit: int = 500
+    """Connections the server holds open at once (idle ones included)."""
+    idle_timeout: int = 30
+    """Seconds a connection may sit idle, or half-sent, before the server closes it."""
     extra: dict = field(default_factory=dict)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or name) is this machine only: 127.0.0.0/8, ::1, localhost."""
+    host = host.strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

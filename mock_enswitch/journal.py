@@ -1,6 +1,8 @@
 """The request journal: what the client sent and what it got, newest kept, passwords masked.
 
-Bounded in memory (oldest dropped first), so a long-running mock never grows without end.
+Bounded in memory twice over: by entries (oldest dropped first) and within an entry (a long value
+is cut with a marker, and an entry's parameters stop at a budget), so neither a long-running
+mock nor a few huge bodies make it grow without end (nine 100 MB bodies once held 1.2 GB).
 """
 
 from __future__ import annotations
@@ -36,7 +38,30 @@ class Journal:
             self._entries.clear()
 
 
+VALUE_LIMIT = 1024
+NAME_LIMIT = 64
+ENTRY_BUDGET = 8192
+"""Characters of names and values an entry keeps, at most (plus the markers)."""
+MORE = "..."
+
+
+def cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}...[cut: {len(text)} characters]"
+
+
 def masked(params: dict[str, str], secrets: Iterable[str]) -> dict[str, str]:
-    """`params` with every secret's value replaced by ***."""
+    """`params` as the journal keeps them: every secret's value replaced by ***, long names and
+    values cut, and past `ENTRY_BUDGET` characters the rest counted, not kept."""
     hidden = set(secrets)
-    return {name: MASK if name in hidden else value for name, value in params.items()}
+    kept: dict[str, str] = {}
+    budget = ENTRY_BUDGET
+    for number, (name, value) in enumerate(params.items()):
+        if budget <= 0:
+            kept[MORE] = f"[{len(params) - number} more parameters cut]"
+            break
+        shown = MASK if name in hidden else cut(value, VALUE_LIMIT)
+        kept[cut(name, NAME_LIMIT)] = shown
+        budget -= min(len(name), NAME_LIMIT) + len(shown)
+    return kept

@@ -3,11 +3,16 @@ when the app raises `DropConnection` (see drop.py)."""
 
 from __future__ import annotations
 
+import json
+
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import WSGITask
+from waitress.task import ErrorTask, WSGITask
 
+from .api.envelope import envelope
+from .config import Config
 from .drop import DROP_KEY, DropConnection
+from .surfaces import is_control
 
 
 class DroppingTask(WSGITask):
@@ -30,12 +35,48 @@ class DroppingTask(WSGITask):
             super().finish()
 
 
+class SurfaceErrorTask(ErrorTask):
+    """Waitress's own errors (a body too large, a malformed request) in the format of the
+    surface asked: the Enswitch envelope, or the control API's {"error", "field"}; not its
+    plain-text page."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        if is_control(self.request.path or ""):
+            body = {"error": error.reason + ": " + error.body, "field": ""}
+        else:
+            body = envelope(str(error.code), "", f"{error.reason}: {error.body}")
+        data = json.dumps(body).encode() + b"\n"
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend(
+            [("Content-Type", "application/json"), ("Connection", "close")]
+        )
+        self.set_close_on_finish()
+        self.content_length = len(data)
+        self.write(data)
+
+
 class DroppingChannel(HTTPChannel):
     task_class = DroppingTask
+    error_task_class = SurfaceErrorTask
 
 
-def make_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
-    """A waitress server for `app` (not yet running): `.run()` serves, `.close()` stops."""
-    server = create_server(app, host=host, port=port, threads=threads, ident="mock-enswitch")
+def make_server(app, config: Config):
+    """A waitress server for `app` as `config` says (not yet running): `.run()` serves,
+    `.close()` stops. Idle and half-sent connections are closed after `idle_timeout` (checked
+    every second or so), so a few slow clients cannot hold every connection; a body over
+    `max_body_size` is refused from its Content-Length (or as a chunked body passes it) before
+    it is read, in the surface's own error format (`SurfaceErrorTask`)."""
+    server = create_server(
+        app,
+        host=config.host,
+        port=config.port,
+        threads=config.threads,
+        ident="mock-enswitch",
+        connection_limit=config.connection_limit,
+        channel_timeout=config.idle_timeout,
+        cleanup_interval=max(1, min(30, config.idle_timeout // 2)),
+        max_request_body_size=config.max_body_size,
+    )
     server.channel_class = DroppingChannel
     return server

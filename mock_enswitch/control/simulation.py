@@ -14,7 +14,7 @@ from flask import Blueprint, jsonify, request
 
 from ..domain import calls, recording_rows
 from ..domain.errors import BadRequest
-from .views import guard, json_body, problem, service
+from .views import guard, json_body, no_content, problem, service
 
 blueprint = Blueprint("control_simulation", __name__)
 blueprint.before_request(guard)
@@ -43,7 +43,7 @@ def calls_in_progress():
 def hang_up(uniqueid: str):
     if not service().read(lambda switch: calls.hang_up(switch, uniqueid)):
         return problem(404, f"No call in progress with uniqueid {uniqueid}.", "uniqueid")
-    return "", 204
+    return no_content()
 
 
 @blueprint.get("/clock")

@@ -1,14 +1,10 @@
 """The /_mock/ control API: health, reset, fault rules, the request journal, stored groups.
 
 Apart from the Enswitch API on purpose: plain JSON, its own errors ({"error", "field"}), and its
-own guard. Health always answers (a compose health check must see it on any address); the rest
-is on when bound to loopback, or with --control-open, or with --control-token, in which case the
-token must come in the X-Mock-Enswitch-Token header.
+own guard (guard.py: who may call it, from where).
 """
 
 from __future__ import annotations
-
-import hmac
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -17,10 +13,10 @@ from ..domain.groups import present
 from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
 from ..openapi import document
+from .guard import Refused, check
 
 blueprint = Blueprint("control", __name__)
 
-TOKEN_HEADER = "X-Mock-Enswitch-Token"
 HEALTH = ("control.health",)
 
 
@@ -32,29 +28,42 @@ def problem(status: int, message: str, field: str = "") -> tuple[Response, int]:
     return jsonify(error=message, field=field), status
 
 
-def guard():
+def no_content() -> Response:
+    """A 204: no body, so no Content-Type either (Flask would say text/html)."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
+def guard() -> tuple[Response, int] | None:
     if request.endpoint in HEALTH:
         return None
-    config = service().config
-    if not config.control_enabled:
-        return problem(
-            404,
-            "The control API is off: bound to a public address without "
-            "--control-token or --control-open.",
-        )
-    if config.control_token and not hmac.compare_digest(
-        request.headers.get(TOKEN_HEADER, "").encode(), config.control_token.encode()
-    ):
-        return problem(401, f"The control API needs the {TOKEN_HEADER} header.", TOKEN_HEADER)
+    try:
+        check(service().config, request)
+    except Refused as refused:
+        return problem(refused.status, refused.message, refused.field)
     return None
 
 
 blueprint.before_request(guard)
 
 
+class BadBody(Exception):
+    """A request body the control API cannot read; answered 400 by `bad_body`."""
+
+
 def json_body():
-    """The request's JSON, or None when it is not JSON."""
-    return request.get_json(silent=True)
+    """The request's JSON, or None when it is not JSON (400 when it is nested too deeply for
+    the parser, not a crash)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadBody("The JSON body is nested too deeply.") from None
+
+
+@blueprint.app_errorhandler(BadBody)
+def bad_body(error: BadBody):
+    return problem(400, str(error))
 
 
 @blueprint.get("/health")
@@ -93,13 +102,13 @@ def add_fault():
 def delete_fault(rule_id: int):
     if not service().faults.remove(rule_id):
         return problem(404, f"No fault rule {rule_id}.", "id")
-    return "", 204
+    return no_content()
 
 
 @blueprint.delete("/faults")
 def delete_faults():
     service().faults.clear()
-    return "", 204
+    return no_content()
 
 
 @blueprint.get("/requests")
@@ -113,7 +122,7 @@ def list_requests():
 @blueprint.delete("/requests")
 def clear_requests():
     service().journal.clear()
-    return "", 204
+    return no_content()
 
 
 @blueprint.get("/groups")
