@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .config import DEFAULT_DB, Config, is_loopback
 from .faults import RuleError
@@ -22,13 +23,28 @@ def env(name: str) -> str:
     return "MOCK_ENSWITCH_" + name.upper()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100})
 @click.version_option(package_name="mock-enswitch")
 def main() -> None:
     """A local mock of the Enswitch JSON API, with state and faults on demand."""
 
 
-@main.command()
+class EnvironmentNamingCommand(click.Command):
+    """A bad value read from the environment is named by its variable (MOCK_ENSWITCH_PORT), not
+    by the option nobody typed (--port)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.BadParameter as error:
+            param = error.param
+            source = ctx.get_parameter_source(param.name) if param and param.name else None
+            if source == ParameterSource.ENVIRONMENT and isinstance(param.envvar, str):
+                error.param_hint = f"environment variable {param.envvar}"
+            raise
+
+
+@main.command(cls=EnvironmentNamingCommand)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -190,6 +206,17 @@ def serve(memory: bool, fail: tuple[str, ...], allowed_hosts: tuple[str, ...], *
     run(config)
 
 
+for _option in serve.params:  # `serve --help` names each option's environment variable
+    if isinstance(_option, click.Option) and _option.envvar:
+        _option.show_envvar = True
+
+
+def not_ready(environ, start_response):
+    """The app the server holds until the real one is made (it serves no call before that)."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"starting\n"]
+
+
 def run(config: Config) -> None:
     from . import create_app
     from .logs import CallLog, configure_server_logging
@@ -199,14 +226,27 @@ def run(config: Config) -> None:
     config.control_enabled = (
         is_loopback(config.host) or config.control_open or bool(config.control_token)
     )
+    try:  # the port first: a start that fails on it creates nothing
+        server = make_server(not_ready, config)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {config.host}:{config.port}: {error.strerror or error}"
+        ) from None
     try:
         app = create_app(config)
     except (FixtureError, CorruptDatabase, RuleError) as error:
+        server.close()
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # a --db directory missing its rights (a container volume...)
+        server.close()
+        where = error.filename or config.db_path
+        raise click.ClickException(
+            f"cannot use the database {config.db_path}: {where}: {error.strerror or error}"
+        ) from None
+    server.application = app
     service = app.extensions["mock_enswitch"]
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
-    server = make_server(app, config)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
     version = service.config.enswitch_version

@@ -16,7 +16,8 @@ from typing import Any
 from .versions import format_version, parse_version
 
 DEFAULT_DIR = Path(__file__).parent / "default_fixtures"
-"""The shipped fixtures: `fixtures/` at the top of the repository, linked into the package."""
+"""The shipped fixtures, inside the package (no link: a checkout without symlinks, as on Windows
+or in some CI caches, still installs them)."""
 
 FILES = {
     "customers": "customers.json",

@@ -75,6 +75,22 @@ def configured_dir(config: pytest.Config) -> Path | None:
     return None
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed test that used `enswitch` gets a "mock-enswitch" section in its report: the calls
+    it made and the rules in force (its fixture's teardown has not run yet). Nothing on a pass."""
+    outcome = yield
+    report = outcome.get_result()
+    client = getattr(item, "funcargs", {}).get("enswitch")
+    if report.when != "call" or not report.failed or not isinstance(client, Enswitch):
+        return
+    try:
+        story = client.story()
+    except Exception as error:  # the server is gone: say so rather than hide the test's failure
+        story = f"(the mock could not be asked what happened: {error})"
+    report.sections.append(("mock-enswitch: what this test did", story))
+
+
 @pytest.fixture(scope="session")
 def enswitch_servers():
     servers = Servers()

@@ -23,7 +23,7 @@ from .config import Config
 from .domain.calls import settle
 from .domain.recordings import FileReply
 from .domain.switch import Switch
-from .faults import FaultEngine, Rule, RuleError, parse_rules, shorthand_rule
+from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, read_settings
 from .journal import Journal
 from .logs import CallLog
@@ -47,7 +47,12 @@ class Service:
         }
         self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
         first = seed(self.fixtures_dir)  # checked before the database is opened or touched
-        self.faults = FaultEngine(start_up_rules(config))
+        self.served = {
+            path: frozenset(param.name for param in function.params)
+            for path, function in self.functions.items()
+        }
+        """Each function this version serves, with its parameters: what a fault rule may name."""
+        self.faults = FaultEngine(self.checked(start_up_rules(config)))
         self.journal = Journal(config.journal_size)
         self.call_log: CallLog | None = None
         """Where `serve` prints a line per call; None: the app logs them through `logging`."""
@@ -73,6 +78,23 @@ class Service:
             settle(self.switch)
             return query(self.switch)
 
+    def add_fault(self, rule: Rule) -> int:
+        """Add a rule, unless it could never fire here (RuleError, with close names)."""
+        self.checked([rule])
+        return self.faults.add(rule)
+
+    def checked(self, rules: list[Rule]) -> list[Rule]:
+        """`rules`, each refused if it names a function or parameter this version lacks."""
+        for index, rule in enumerate(rules):
+            try:
+                check_served(rule, self.served, self.config.enswitch_version or "")
+            except RuleError as error:
+                where = rule.origin or (f"[{index}]" if len(rules) > 1 else "")
+                joint = "." if where.endswith("]") else ": "
+                field = f"{where}{joint}{error.field}" if where else error.field
+                raise RuleError(field, error.detail) from None
+        return rules
+
     def reset(self) -> None:
         """Back to how the mock started: data from the fixtures (read again from their files) with
         IDs restarting, the fault rules of --faults/--fail only, an empty journal and outbox,
@@ -91,11 +113,14 @@ class Service:
 
 
 def start_up_rules(config: Config) -> list[Rule]:
-    """The rules of `--faults FILE` (JSON, or YAML by its suffix) then of each `--fail`."""
+    """The rules of `--faults FILE` (JSON, or YAML by its suffix) then of each `--fail`; each
+    knows where it came from, for the message that refuses it."""
     rules: list[Rule] = []
     if config.faults_file is not None:
-        rules.extend(read_faults_file(config.faults_file))
-    rules.extend(shorthand_rule(text) for text in config.fail)
+        for index, rule in enumerate(read_faults_file(config.faults_file)):
+            rules.append(dataclasses.replace(rule, origin=f"{config.faults_file}: [{index}]"))
+    for text in config.fail:
+        rules.append(dataclasses.replace(shorthand_rule(text), origin=f"--fail {text}"))
     return rules
 
 

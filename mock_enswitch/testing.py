@@ -253,6 +253,28 @@ class Enswitch:
         """Every stored recording (not expired), whoever owns it, as list rows."""
         return self.control("GET", "recordings")["recordings"]
 
+    def story(self) -> str:
+        """What the mock saw since the last reset, for a failed test's report: each call (method,
+        function, user, code, the rule that fired and why the others did not) and the rules."""
+        lines = ["calls, oldest first:"]
+        for entry in self.requests() or []:
+            fault = f" fault={entry['fault']}" if entry["fault"] is not None else ""
+            lines.append(
+                f"  {entry['method']} {entry['function']} user={entry['user'] or '-'} "
+                f"code={entry['code']}{fault}"
+            )
+            for why in entry.get("rules_not_fired", []):
+                lines.append(f"      rule {why['id']} did not fire: {why['why']}")
+        if len(lines) == 1:
+            lines.append("  (none)")
+        rules = self.faults()
+        lines.append("fault rules in force:" if rules else "fault rules in force: none")
+        for rule in rules:
+            shown = {k: v for k, v in rule.items() if k not in ("id", "hits", "remaining")}
+            left = f", {rule['remaining']} left" if "remaining" in rule else ""
+            lines.append(f"  {rule['id']}: {json.dumps(shown)} (hits {rule['hits']}{left})")
+        return "\n".join(lines)
+
     def cleanup(self) -> None:
         """Remove the rules this test added that are still there."""
         present = {rule["id"] for rule in self.faults()}

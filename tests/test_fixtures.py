@@ -164,3 +164,21 @@ def test_custom_fixtures_are_served(fixtures_copy):
         == 4
     )
     app.extensions["mock_enswitch"].close()
+
+
+def test_the_shipped_fixtures_are_files_of_the_package_not_links():
+    """A checkout without symlinks (Windows, some CI caches) must still ship them."""
+    import subprocess
+
+    package = DEFAULT_DIR.parent
+    assert package / "default_fixtures" == DEFAULT_DIR and not DEFAULT_DIR.is_symlink()
+    tracked = subprocess.run(
+        ["git", "ls-files", "-s", "--", str(package)],
+        capture_output=True,
+        text=True,
+        cwd=package.parent,
+    ).stdout
+    if not tracked:
+        pytest.skip("not a git checkout")
+    assert not [line for line in tracked.splitlines() if line.startswith("120000")]  # links
+    assert {p.name for p in DEFAULT_DIR.glob("*.json")} >= {"users.json", "recordings.json"}

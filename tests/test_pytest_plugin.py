@@ -153,3 +153,34 @@ def test_the_readme_example_runs_as_written(pytester: pytest.Pytester):
     pytester.makepyfile(test_readme=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_a_failing_test_reports_its_calls_and_rules_and_a_passing_one_nothing(
+    pytester: pytest.Pytester,
+):
+    pytester.makepyfile(
+        test_story="""
+        def test_fails(enswitch):
+            enswitch.add_fault({"match": {"function": "recording/groups/update"},
+                                "effect": {"code": "402"}})
+            body = enswitch.call("recording/groups/create", name="Sales")
+            assert body["responses"][0]["code"] == "402"
+
+        def test_passes(enswitch):
+            enswitch.call("recording/groups/get", id=1)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- mock-enswitch: what this test did -*",
+            "calls, oldest first:",
+            "  GET recording/groups/create user=acme-admin code=200",
+            "      rule 1 did not fire: match.function: the call is recording/groups/create,"
+            " not recording/groups/update",
+            "fault rules in force:",
+            '  1: {"match": {"function": "recording/groups/update"}, *} (hits 0)',
+        ]
+    )
+    assert "recording/groups/get" not in result.stdout.str()  # the passing test: no section

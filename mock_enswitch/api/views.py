@@ -47,6 +47,8 @@ class Exchange:
     params: dict[str, str] = field(default_factory=dict)
     user: str = ""
     fault: int | str | None = None
+    why_not: list[dict] | None = None
+    """The rules in force that did not fire, each with why (for the journal)."""
 
 
 @blueprint.route("/", defaults={"path": ""}, methods=["GET", "POST"], strict_slashes=False)
@@ -80,7 +82,7 @@ def choose_fault(service: Service, exchange: Exchange, header: str | None):
             raise BadRequest(FAULT_HEADER, error.message) from None
     if not service.faults.active:
         return None
-    return service.faults.decide(
+    decision = service.faults.decide(
         {
             "function": exchange.function,
             "method": exchange.method,
@@ -89,6 +91,8 @@ def choose_fault(service: Service, exchange: Exchange, header: str | None):
             "customer": lambda: concerned_customer(service, exchange),
         }
     )
+    exchange.why_not = decision.why_not
+    return decision.fired
 
 
 def concerned_customer(service, exchange: Exchange) -> int | None:
@@ -125,6 +129,8 @@ def journal_and_log(response: Response) -> Response:
         "fault": exchange.fault,
         "code": code,
     }
+    if exchange.why_not:
+        entry["rules_not_fired"] = exchange.why_not
     service.journal.record(entry)
     if service.call_log is not None:  # `serve`: printed in batches (see logs.py)
         service.call_log.add(entry, exchange.path)

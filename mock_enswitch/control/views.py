@@ -95,7 +95,11 @@ def add_fault():
         rule = parse_rule(data)
     except RuleError as error:
         return problem(400, error.message, error.field)
-    return jsonify(id=service().faults.add(rule)), 201
+    try:
+        rule_id = service().add_fault(rule)
+    except RuleError as error:
+        return problem(400, error.message, error.field)
+    return jsonify(id=rule_id), 201
 
 
 @blueprint.delete("/faults/<int:rule_id>")

@@ -29,7 +29,7 @@ class ActiveRule:
     rng: random.Random = field(default_factory=random.Random)
 
     def listing(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, **self.rule.source}
+        out: dict[str, Any] = {"id": self.id, **self.rule.source, "hits": self.fired}
         if self.rule.trigger.times is not None:
             out["remaining"] = self.rule.trigger.times - self.fired
         return out
@@ -38,23 +38,34 @@ class ActiveRule:
         until = self.rule.trigger.until
         return until is not None and now >= until
 
-    def fires(self) -> bool:
-        """Counts one matching call; True if the trigger fires on it."""
+    def fires(self) -> str | None:
+        """Counts one matching call; None if the trigger fires on it, else why not."""
         trigger = self.rule.trigger
         self.seen += 1
         counted = self.seen - (trigger.after or 0)
         if counted <= 0:
-            return False
+            return f"trigger.after: matched call {self.seen} of the {trigger.after} it lets pass"
         if trigger.every is not None and counted % trigger.every:
-            return False
-        if trigger.probability is not None and self.rng.random() >= trigger.probability:
-            return False
+            return f"trigger.every: matched call {counted}, it fires on every {trigger.every}th"
+        if trigger.probability is not None:
+            drawn = self.rng.random()
+            if drawn >= trigger.probability:
+                return f"trigger.probability: drew {drawn:.3f}, not under {trigger.probability}"
         self.fired += 1
-        return True
+        return None
 
     def used_up(self) -> bool:
         times = self.rule.trigger.times
         return times is not None and self.fired >= times
+
+
+@dataclass
+class Decision:
+    fired: tuple[int, Effect] | None = None
+    """(rule id, effect) of the rule that fires, if one does."""
+    why_not: list[dict[str, Any]] = field(default_factory=list)
+    """For every other rule in force, {"id", "why"}: the first field that did not match, the
+    trigger that held it back, or that an earlier rule fired."""
 
 
 class FaultEngine:
@@ -104,22 +115,31 @@ class FaultEngine:
         so a call with no rules about builds no description of itself for them."""
         return bool(self._rules)
 
-    def decide(self, call: dict[str, Any]) -> tuple[int, Effect] | None:
-        """The (rule id, effect) that fires for `call`, if any.
+    def decide(self, call: dict[str, Any]) -> Decision:
+        """The rule that fires for `call`, if any, and why each other rule did not.
 
         `call` has "function", "method", "user", "params", and "customer": a callable giving the
         customer the call concerns, only looked up when a rule matches on customer.
         """
+        decision = Decision()
         with self._lock:
             if not self._rules:
-                return None
+                return decision
             self._drop_expired(time.time())
-            for active in self._rules:
-                if active.rule.match.matches(call) and active.fires():
-                    if active.used_up():
-                        self._rules.remove(active)
-                    return active.id, active.rule.effect
-        return None
+            for active in list(self._rules):
+                if decision.fired is not None:
+                    decision.why_not.append(
+                        {"id": active.id, "why": f"not tried: rule {decision.fired[0]} fired"}
+                    )
+                    continue
+                why = active.rule.match.mismatch(call) or active.fires()
+                if why is not None:
+                    decision.why_not.append({"id": active.id, "why": why})
+                    continue
+                if active.used_up():
+                    self._rules.remove(active)
+                decision.fired = (active.id, active.rule.effect)
+        return decision
 
     def _drop_expired(self, now: float) -> None:
         self._rules = [active for active in self._rules if not active.expired(now)]

@@ -12,8 +12,10 @@ Every part is optional: no matcher matches every call, no trigger fires always. 
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,20 +47,28 @@ class Match:
     params: dict[str, str] = field(default_factory=dict)
 
     def matches(self, call: dict[str, Any]) -> bool:
+        return self.mismatch(call) is None
+
+    def mismatch(self, call: dict[str, Any]) -> str | None:
+        """Why `call` does not match, in one line (the first field that differs), or None."""
         function = call["function"]
         if self.function is not None and not (
             function == self.function
             or (self.function.endswith("/") and function.startswith(self.function))
         ):
-            return False
+            return f"match.function: the call is {function}, not {self.function}"
         if self.method is not None and call["method"] != self.method:
-            return False
+            return f"match.method: the call is {call['method']}, not {self.method}"
         if self.user is not None and call["user"] != self.user:
-            return False
+            return f"match.user: the call is by {call['user']!r}, not {self.user!r}"
         params = call["params"]
-        if any(params.get(name) != value for name, value in self.params.items()):
-            return False
-        return self.customer is None or call["customer"]() == self.customer
+        for name, value in self.params.items():
+            if params.get(name) != value:
+                sent = "not sent" if name not in params else f"{_shown(name, params[name])}"
+                return f"match.params.{name}: the call has {sent}, not {_shown(name, value)}"
+        if self.customer is not None and call["customer"]() != self.customer:
+            return f"match.customer: the call concerns {call['customer']()}, not {self.customer}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,8 @@ class Rule:
     trigger: Trigger
     source: dict[str, Any]
     """The rule as given (for listings), normalised."""
+    origin: str = ""
+    """Where it was given, when that is worth a message (a file and index, a --fail option)."""
 
 
 def parse_rule(data: Any) -> Rule:
@@ -299,6 +311,53 @@ def _integer(data: dict, where: str, name: str, minimum: int | None) -> int | No
     if minimum is not None and value < minimum:
         raise RuleError(_dotted(where, name), f"must be at least {minimum}")
     return value
+
+
+SECRET_WORDS = ("password", "token")
+
+
+def _shown(name: str, value: str) -> str:
+    """A parameter value as an explanation shows it: never a password or token."""
+    if any(word in name for word in SECRET_WORDS):
+        return "***"
+    return repr(value if len(value) <= 40 else value[:40] + "...")
+
+
+def check_served(rule: Rule, served: Mapping[str, Collection[str]], version: str) -> None:
+    """Refuse a rule that could never fire on this mock: a function the running version does
+    not serve, a prefix no function starts with, a parameter no matched function takes. Close
+    names are offered ("did you mean ...")."""
+    function = rule.match.function
+    if function is None:
+        matched = list(served)
+    elif function.endswith("/"):
+        matched = [name for name in served if name.startswith(function)]
+        if not matched:
+            prefixes = {name[: i + 1] for name in served for i, c in enumerate(name) if c == "/"}
+            raise RuleError(
+                "match.function",
+                f"no function of Enswitch {version} starts with {function}{_close(function, prefixes)}",
+            )
+    else:
+        matched = [function] if function in served else []
+        if not matched:
+            raise RuleError(
+                "match.function",
+                f"Enswitch {version} has no function {function}{_close(function, served)}",
+            )
+    for name in rule.match.params:
+        taken = {param for path in matched for param in served[path]}
+        if name not in taken:
+            subject = function or "no function"
+            raise RuleError(
+                f"match.params.{name}",
+                f"{subject} takes no parameter {name}{_close(name, taken)}",
+            )
+
+
+def _close(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 def _is_number(value: Any) -> bool:

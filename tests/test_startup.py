@@ -1,0 +1,56 @@
+"""Start-up errors are one clear line, never a traceback, and a failed start creates nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from live import LiveServer, run_cli
+
+
+def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
+    return subprocess.run(
+        [sys.executable, "-m", "mock_enswitch", "serve", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environment, **(env or {})},
+    )
+
+
+def one_clear_line(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    return line
+
+
+def test_a_port_in_use_is_one_line_and_creates_no_database(tmp_path):
+    with LiveServer("--memory") as running:
+        database = tmp_path / "new.db.json"
+        result = serve("--port", str(running.port), "--db", str(database))
+    line = one_clear_line(result)
+    assert f"cannot listen on 127.0.0.1:{running.port}" in line
+    assert not database.exists() and not list(tmp_path.iterdir())
+
+
+def test_a_database_where_none_can_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    line = one_clear_line(serve("--port", "0", "--db", str(blocker / "mock.db.json")))
+    assert "cannot use the database" in line and str(blocker) in line
+
+
+def test_a_bad_environment_value_is_named_by_its_variable():
+    line = one_clear_line(serve(env={"MOCK_ENSWITCH_PORT": "eighty"}))
+    assert "environment variable MOCK_ENSWITCH_PORT" in line and "--port" not in line
+    typed = one_clear_line(serve("--port", "eighty"))
+    assert "'--port'" in typed  # typed on the command line: named as typed
+
+
+def test_help_names_each_options_environment_variable():
+    help_text = run_cli("serve", "--help").stdout
+    for variable in ("MOCK_ENSWITCH_PORT", "MOCK_ENSWITCH_DB", "MOCK_ENSWITCH_IDLE_TIMEOUT"):
+        assert variable in help_text
