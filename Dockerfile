@@ -10,7 +10,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY mock_enswitch ./mock_enswitch
-COPY fixtures ./fixtures
 RUN pip install --no-cache-dir . && rm -rf /src \
     && useradd --create-home --uid 10001 mock \
     && mkdir /data && chown mock /data
