@@ -90,6 +90,12 @@ class EnvironmentNamingCommand(click.Command):
     help="Drop the stored data and seed again from the fixtures.",
 )
 @click.option(
+    "--reset-if-changed",
+    is_flag=True,
+    envvar=env("reset_if_changed"),
+    help="Seed again at start when the fixture files changed since the data was seeded.",
+)
+@click.option(
     "--fsync",
     is_flag=True,
     envvar=env("fsync"),

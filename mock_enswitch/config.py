@@ -21,6 +21,8 @@ class Config:
     """Where the seed files are; None for the defaults shipped with the package."""
     reset: bool = False
     """Drop stored data at start and seed again from the fixtures."""
+    reset_if_changed: bool = False
+    """Seed again at start when the fixture files differ from those the data was seeded from."""
     fsync: bool = False
     """Force every acknowledged write to disk (survives power loss, not only a process crash)."""
     enswitch_version: str | None = None

@@ -8,11 +8,13 @@ API applies (`seeding.py`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .suggest import did_you_mean
 from .versions import format_version, parse_version
 
 DEFAULT_DIR = Path(__file__).parent / "default_fixtures"
@@ -46,6 +48,15 @@ class FixtureError(Exception):
     """A fixture file is unreadable or a record in it is wrong; the message says where."""
 
 
+KNOWN_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "customers": ("id", "name", "parent", "rate_plan"),
+    "rate_plans": ("id", "name", "privileges"),
+    "roles": ("id", "name", "privileges"),
+    "people": None,  # a user may carry more columns (user/login returns them): typos only
+}
+"""The fields each directory file may have; the families' own rules check theirs."""
+
+
 @dataclass(frozen=True)
 class Seed:
     directory: dict[str, list[dict]]
@@ -53,12 +64,23 @@ class Seed:
     """Each family's records as the files have them, for the family's own rules to complete."""
     where: dict[str, list[str]]
     """For each family record, "file: record N (id X)", for the messages of those rules."""
+    borrowed: tuple[str, ...] = ()
+    """Files the directory lacked, taken from the shipped fixtures."""
+    digest: str = ""
+    """A digest of the files read: the database keeps it, to tell when they have changed."""
 
 
 def load(directory: Path) -> Seed:
-    records = {kind: _read(directory, kind) for kind in FILES}
+    _check_no_stray_files(directory)
+    read = {kind: _read(directory, kind) for kind in FILES}
+    records = {kind: data for kind, (data, _) in read.items()}
+    borrowed = tuple(FILES[kind] for kind, (_, source) in read.items() if source != directory)
+    digest = hashlib.sha256()
+    for kind in sorted(FILES):
+        digest.update(f"{FILES[kind]}\0{json.dumps(records[kind], sort_keys=True)}\0".encode())
     for kind, shape in SHAPES.items():
         for index, record in enumerate(records[kind]):
+            _check_fields(directory / FILES[kind], index, record, kind)
             _check_shape(directory / FILES[kind], index, record, shape)
         if kind != "recordings":  # numbered on load; addressed by (group, uniqueid, recordid)
             _check_unique(directory, kind, records[kind], "id")
@@ -73,7 +95,35 @@ def load(directory: Path) -> Seed:
             kind: [_where(directory / FILES[kind], i, r) for i, r in enumerate(records[kind])]
             for kind in FAMILIES
         },
+        borrowed,
+        digest.hexdigest(),
     )
+
+
+def _check_no_stray_files(directory: Path) -> None:
+    """A JSON file that is no fixture file is most likely a misnamed one (user.json): its
+    records would be silently ignored, so it stops the load instead."""
+    known = {*FILES.values(), SETTINGS}
+    for path in sorted(directory.glob("*.json")):
+        if path.name not in known:
+            raise FixtureError(
+                f"{path}: not a fixture file (known: {', '.join(sorted(known))})"
+                + did_you_mean(path.name, known)
+            )
+
+
+def _check_fields(path: Path, index: int, record: Any, kind: str) -> None:
+    """Unknown fields, with the known one a typo was meant to be."""
+    if not isinstance(record, dict) or kind not in KNOWN_FIELDS:
+        return
+    known = KNOWN_FIELDS[kind] or tuple(SHAPES[kind])
+    for name in record:
+        if name in known:
+            continue
+        hint = did_you_mean(name, known, cutoff=0.75)
+        if hint or KNOWN_FIELDS[kind] is not None:
+            hint = hint or f" (known: {', '.join(known)})"
+            raise FixtureError(f"{_where(path, index, record)}: unknown field {name!r}{hint}")
 
 
 SETTINGS = "settings.json"
@@ -108,23 +158,27 @@ def read_settings(directory: Path) -> dict[str, Any]:
     return settings
 
 
-def _read(directory: Path, kind: str) -> list[dict]:
+def _read(directory: Path, kind: str) -> tuple[list[dict], Path]:
+    """The records of `kind`, and the directory they came from: a directory without one of the
+    directory files takes the shipped one (said at start); without a family file, none."""
     path = directory / FILES[kind]
     if not path.exists():
         if kind in OPTIONAL:
-            return []
-        raise FixtureError(f"{path}: file not found (fixture directory {directory})")
+            return [], directory
+        if directory.resolve() == DEFAULT_DIR.resolve():
+            raise FixtureError(f"{path}: file not found (fixture directory {directory})")
+        return _read(DEFAULT_DIR, kind)[0], DEFAULT_DIR
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise FixtureError(f"{path}: not valid JSON: {error}") from None
     if not isinstance(data, list):
         raise FixtureError(f"{path}: expected a JSON array of records")
-    return data
+    return data, directory
 
 
 def _where(path: Path, index: int, record: Any) -> str:
-    label = f"record {index}"
+    label = f"record {index + 1}"  # counted from 1, as a person reading the file counts
     if isinstance(record, dict) and "id" in record:
         label += f" (id {record['id']!r})"
     return f"{path}: {label}"

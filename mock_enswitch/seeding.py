@@ -9,6 +9,7 @@ stored: the caller gets the whole `Seed` or an exception.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +43,7 @@ def seed(directory: Path) -> Seed:
                 families[kind].append(from_fixture(record, people.get, families))
             except BadRequest as error:
                 raise FixtureError(f"{where}: field {error.key!r}: {error.message}") from None
-    return Seed(loaded.directory, families, loaded.where)
+    return dataclasses.replace(loaded, families=families)
 
 
 def check_params(path: str, record: dict) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -24,7 +25,7 @@ from .domain.calls import settle
 from .domain.recordings import FileReply
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
-from .fixtures import DEFAULT_DIR, read_settings
+from .fixtures import DEFAULT_DIR, Seed, read_settings
 from .journal import Journal
 from .logs import CallLog
 from .seeding import seed
@@ -32,6 +33,7 @@ from .store.database import Database
 from .versions import NEWEST, format_version, parse_version
 
 T = TypeVar("T")
+log = logging.getLogger("mock_enswitch")
 
 
 class Service:
@@ -61,8 +63,31 @@ class Service:
         self.switch = Switch(self._db, token_expiry=config.token_expiry)
         if config.token_secret:
             self.switch.token_secret = config.token_secret
-        if config.reset or self._db.is_empty():
-            self._db.replace_all(first.directory, first.families)
+        if first.borrowed:
+            log.warning(
+                "fixtures: %s has no %s: taken from the shipped fixtures",
+                self.fixtures_dir,
+                ", ".join(first.borrowed),
+            )
+        self._seed_if_needed(first)
+
+    def _seed_if_needed(self, first: Seed) -> None:
+        """Seed an empty database (or any, with --reset). A database seeded from other fixture
+        files than these keeps its data, and says so (or is seeded again, --reset-if-changed)."""
+        stored = self._db.meta().get("fixtures")
+        changed = stored is not None and stored != first.digest
+        if self.config.reset or self._db.is_empty() or (changed and self.config.reset_if_changed):
+            if changed:
+                log.warning("fixtures in %s changed: seeded again", self.fixtures_dir)
+            self._db.replace_all(first.directory, first.families, {"fixtures": first.digest})
+        elif changed:
+            log.warning(
+                "fixtures in %s changed since %s was seeded from them; it keeps its data. "
+                "Start with --reset to seed it again (what was stored since is lost), or with "
+                "--reset-if-changed to do that whenever they change.",
+                self.fixtures_dir,
+                self.config.db_path,
+            )
 
     def call(self, path: str, raw: dict[str, str]) -> dict | FileReply:
         """An Enswitch function call, whole, under the lock (the switch first catches up with
@@ -101,7 +126,7 @@ class Service:
         and the clock at real time."""
         fresh = seed(self.fixtures_dir)
         with self._lock:
-            self._db.replace_all(fresh.directory, fresh.families)
+            self._db.replace_all(fresh.directory, fresh.families, {"fixtures": fresh.digest})
             self.switch.clock.reset()
             self.switch.outbox.clear()
         self.faults.reset()

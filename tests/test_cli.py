@@ -76,7 +76,7 @@ def test_a_broken_fixture_stops_start_up_with_a_clear_message(tmp_path, fixtures
     db = tmp_path / "db.json"
     result = run_cli("serve", "--db", str(db), "--fixtures", str(fixtures_copy), "--port", "0")
     assert result.returncode != 0
-    assert "roles.json: record 0 (id 1): field 'privileges' is missing" in result.stderr
+    assert "roles.json: record 1 (id 1): field 'privileges' is missing" in result.stderr
     assert "Traceback" not in result.stderr
     assert not db.exists()
 

@@ -49,17 +49,17 @@ BROKEN = [
     (
         "users.json",
         lambda r: r[2].pop("role"),
-        "users.json: record 2 (id 3): field 'role' is missing",
+        "users.json: record 3 (id 3): field 'role' is missing",
     ),
     (
         "users.json",
         lambda r: r[0].update(customer="one"),
-        "record 0 (id 1): field 'customer' must be",
+        "record 1 (id 1): field 'customer' must be",
     ),
     ("users.json", lambda r: r[1].update(role=77), "field 'role' names roles 77"),
     ("users.json", lambda r: r[1].update(username="owner"), "field 'username' repeats 'owner'"),
     ("customers.json", lambda r: r[0].update(parent=4), "field 'parent' makes a loop"),
-    ("customers.json", lambda r: r[3].update(rate_plan=9), "customers.json: record 3 (id 4)"),
+    ("customers.json", lambda r: r[3].update(rate_plan=9), "customers.json: record 4 (id 4)"),
     ("roles.json", lambda r: r[0].update(privileges="all"), "field 'privileges' must be a list"),
     ("rate_plans.json", lambda r: r.append(r[0]), "field 'id' repeats 1"),
     ("record_groups.json", lambda r: r[0].update(fraction=150), "field 'fraction'"),
@@ -67,18 +67,18 @@ BROKEN = [
     (
         "record_groups.json",
         lambda r: r[0].update(email="not an address"),
-        "record 0 (id 1): field 'email': Invalid email address",
+        "record 1 (id 1): field 'email': Invalid email address",
     ),
     ("record_groups.json", lambda r: r[1].update(beep="loud"), "field 'beep'"),
-    ("recordings.json", lambda r: r[0].update(direction="up"), "record 0: field 'direction'"),
-    ("recordings.json", lambda r: r[0].update(talktime="long"), "record 0: field 'talktime'"),
-    ("recordings.json", lambda r: r[1].pop("start"), "record 1: field 'start' is missing"),
-    ("recordings.json", lambda r: r[2].update(recordid=2), "record 2: field 'recordid'"),
-    ("recordings.json", lambda r: r[2].update(expires=-3), "record 2: field 'expires'"),
+    ("recordings.json", lambda r: r[0].update(direction="up"), "record 1: field 'direction'"),
+    ("recordings.json", lambda r: r[0].update(talktime="long"), "record 1: field 'talktime'"),
+    ("recordings.json", lambda r: r[1].pop("start"), "record 2: field 'start' is missing"),
+    ("recordings.json", lambda r: r[2].update(recordid=2), "record 3: field 'recordid'"),
+    ("recordings.json", lambda r: r[2].update(expires=-3), "record 3: field 'expires'"),
     (
         "recordings.json",
         lambda r: r[1].update(uniqueid=r[0]["uniqueid"]),
-        "record 1: field 'uniqueid' repeats (1, '1770217174.110066', '1')",
+        "record 2: field 'uniqueid' repeats (1, '1770217174.110066', '1')",
     ),
 ]
 
@@ -98,10 +98,44 @@ def test_invalid_json_names_the_file(fixtures_copy):
         load(fixtures_copy)
 
 
-def test_a_missing_required_file_is_named(fixtures_copy):
+def test_a_directory_with_some_files_takes_the_others_from_the_shipped_ones(fixtures_copy):
     (fixtures_copy / "customers.json").unlink()
-    with pytest.raises(FixtureError, match=r"customers\.json: file not found"):
+    (fixtures_copy / "roles.json").unlink()
+    loaded = load(fixtures_copy)
+    assert loaded.borrowed == ("customers.json", "roles.json")
+    assert loaded.directory["customers"] == load(DEFAULT_DIR).directory["customers"]
+
+
+def test_a_stray_json_file_is_reported_with_the_name_it_was_meant_to_have(fixtures_copy):
+    (fixtures_copy / "users.json").rename(fixtures_copy / "user.json")
+    with pytest.raises(FixtureError, match=r"user\.json: not a fixture file .*did you mean users"):
         load(fixtures_copy)
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"),
+    [
+        (
+            "users.json",
+            lambda r: r[0].update(custmer=r[0].pop("customer")),
+            "did you mean customer?",
+        ),
+        ("customers.json", lambda r: r[0].update(colour="red"), "unknown field 'colour' (known"),
+        ("record_groups.json", lambda r: r[0].update(emial="a@b.example"), "did you mean email?"),
+        ("recordings.json", lambda r: r[0].update(talk_time=5), "did you mean talktime?"),
+    ],
+)
+def test_a_typo_in_a_field_name_is_named_with_the_field_meant(fixtures_copy, name, change, message):
+    edit(fixtures_copy, name, change)
+    with pytest.raises(FixtureError) as raised:
+        seed(fixtures_copy)
+    assert name in str(raised.value) and "record 1" in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_extra_user_columns_stay_allowed(fixtures_copy):
+    edit(fixtures_copy, "users.json", lambda r: r[0].update(email="owner@example.com"))
+    assert load(fixtures_copy).directory["people"][0]["email"] == "owner@example.com"
 
 
 def test_the_family_files_are_optional(fixtures_copy):
@@ -112,7 +146,7 @@ def test_the_family_files_are_optional(fixtures_copy):
 
 def test_recordings_need_their_group(fixtures_copy):
     (fixtures_copy / "record_groups.json").unlink()
-    with pytest.raises(FixtureError, match=r"recordings\.json: record 0: field 'recordgroup'"):
+    with pytest.raises(FixtureError, match=r"recordings\.json: record 1: field 'recordgroup'"):
         seed(fixtures_copy)
 
 
@@ -136,7 +170,7 @@ def test_a_broken_fixture_on_reset_leaves_the_database_untouched(tmp_path, fixtu
 def test_a_broken_fixture_never_creates_a_database(tmp_path, fixtures_copy):
     edit(fixtures_copy, "customers.json", lambda r: r[4].pop("name"))
     db = tmp_path / "fresh.db.json"
-    with pytest.raises(FixtureError, match="customers.json: record 4 .id 5.: field 'name'"):
+    with pytest.raises(FixtureError, match="customers.json: record 5 .id 5.: field 'name'"):
         create_app(Config(db_path=db, fixtures_dir=fixtures_copy))
     assert not db.exists()
 

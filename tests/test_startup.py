@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -54,3 +55,38 @@ def test_help_names_each_options_environment_variable():
     help_text = run_cli("serve", "--help").stdout
     for variable in ("MOCK_ENSWITCH_PORT", "MOCK_ENSWITCH_DB", "MOCK_ENSWITCH_IDLE_TIMEOUT"):
         assert variable in help_text
+
+
+def test_changed_fixtures_are_said_at_start_and_reseeded_on_request(tmp_path, fixtures_copy):
+    database = tmp_path / "mock.db.json"
+    common = ("--db", str(database), "--fixtures", str(fixtures_copy))
+    with LiveServer(*common) as first:
+        first.call(
+            "recording/groups/create",
+            auth_username="acme-admin",
+            auth_password="acme-admin-pass",
+            name="Mine",
+        )
+    groups = json.loads((fixtures_copy / "record_groups.json").read_text())
+    groups[0]["name"] = "Renamed in the file"
+    (fixtures_copy / "record_groups.json").write_text(json.dumps(groups))
+    with LiveServer(*common) as kept:
+        names = [g["name"] for g in kept.get("/_mock/groups")["groups"]]
+        assert names == ["Acme sales", "Beta support", "Mine"]  # the data is kept...
+    assert "changed since" in kept.output() and "--reset-if-changed" in kept.output()  # ...and said
+    with LiveServer(*common, "--reset-if-changed") as reseeded:
+        names = [g["name"] for g in reseeded.get("/_mock/groups")["groups"]]
+    assert names == ["Renamed in the file", "Beta support"]
+    with LiveServer(*common) as quiet:
+        pass
+    assert "changed since" not in quiet.output()  # the same files again: nothing to say
+    assert "seeded again" in reseeded.output()
+
+
+def test_a_partial_fixture_directory_says_which_files_it_borrowed(tmp_path):
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / "record_groups.json").write_text("[]")
+    with LiveServer("--memory", "--fixtures", str(partial)) as live:
+        pass
+    assert "has no customers.json, rate_plans.json, roles.json, users.json" in live.output()

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..store.database import Collection, Database
 from ..store.indexes import Index
+from ..suggest import did_you_mean
 from . import groups, recording_rows
 from .access import Call
 from .errors import BadRequest, NotFound, RoleDenied
@@ -87,14 +88,16 @@ class CallSpec:
         }
 
 
-def parse(body: Any, now: int) -> CallSpec:
+def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
     """A call from JSON: every field but `recordgroup` optional; 400 naming the first bad one."""
     if not isinstance(body, dict):
         raise BadRequest("", "Send the call as a JSON object.")
     for name, value in body.items():
         wanted = FIELDS.get(name)
         if wanted is None:
-            raise BadRequest(name, f"Unknown field {name}; known: {', '.join(FIELDS)}.")
+            known = (*FIELDS, *extra_fields)
+            hint = did_you_mean(name, known) or f"; known: {', '.join(known)}"
+            raise BadRequest(name, f"Unknown field {name}{hint}.")
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
             raise BadRequest(name, f"{name} must be {KIND_NAMES[wanted]}, not {value!r}.")
     if "recordgroup" not in body:

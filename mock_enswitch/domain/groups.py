@@ -15,6 +15,7 @@ from typing import Any
 
 from ..store.database import Collection, Database
 from ..store.indexes import Index
+from ..suggest import did_you_mean
 from .access import Call
 from .errors import BadRequest, NotFound
 
@@ -144,6 +145,10 @@ def present(group: dict) -> dict:
 def from_fixture(record: dict, person: Callable[[int], dict | None], seeded: dict) -> dict:
     """A fixture group: create's defaults filled in, then the rules update applies (an invalid
     e-mail address or owner stops the load, as it would be refused over the API)."""
+    for name in record:
+        if name not in FIELDS:
+            hint = did_you_mean(name, FIELDS) or f" (known: {', '.join(FIELDS)})"
+            raise BadRequest(name, f"unknown field{hint}")
     group = {**NEW_GROUP, **record}
     check(person, group, group)
     return group

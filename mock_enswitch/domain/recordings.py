@@ -190,8 +190,10 @@ groups.ON_DELETE.append(delete_with_group)
 def from_fixture(record: dict, person: Callable, seeded: dict) -> dict:
     """A fixture recording: a call's fields (see calls.parse) plus `uniqueid`, optional
     `recordid` (default "1") and `expires` (default: from the group; 0 never)."""
-    extra = {k: record[k] for k in ("uniqueid", "recordid", "expires") if k in record}
-    spec = parse({k: v for k, v in record.items() if k not in extra}, now=int(time.time()))
+    names = ("uniqueid", "recordid", "expires")
+    extra = {k: record[k] for k in names if k in record}
+    body = {k: v for k, v in record.items() if k not in extra}
+    spec = parse(body, now=int(time.time()), extra_fields=names)
     group = next((g for g in seeded["record_groups"] if g["id"] == spec.recordgroup), None)
     if group is None:
         raise BadRequest("recordgroup", f"No record group {spec.recordgroup}.")

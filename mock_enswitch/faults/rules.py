@@ -12,13 +12,14 @@ Every part is optional: no matcher matches every call, no trigger fires always. 
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from ..suggest import did_you_mean
 
 NETWORK_EFFECTS = ("close", "truncate", "502", "503")
 """Faults of the path to the switch rather than of the switch: no reply, a cut-off body, or the
@@ -336,14 +337,14 @@ def check_served(rule: Rule, served: Mapping[str, Collection[str]], version: str
             prefixes = {name[: i + 1] for name in served for i, c in enumerate(name) if c == "/"}
             raise RuleError(
                 "match.function",
-                f"no function of Enswitch {version} starts with {function}{_close(function, prefixes)}",
+                f"no function of Enswitch {version} starts with {function}{did_you_mean(function, prefixes)}",
             )
     else:
         matched = [function] if function in served else []
         if not matched:
             raise RuleError(
                 "match.function",
-                f"Enswitch {version} has no function {function}{_close(function, served)}",
+                f"Enswitch {version} has no function {function}{did_you_mean(function, served)}",
             )
     for name in rule.match.params:
         taken = {param for path in matched for param in served[path]}
@@ -351,13 +352,8 @@ def check_served(rule: Rule, served: Mapping[str, Collection[str]], version: str
             subject = function or "no function"
             raise RuleError(
                 f"match.params.{name}",
-                f"{subject} takes no parameter {name}{_close(name, taken)}",
+                f"{subject} takes no parameter {name}{did_you_mean(name, taken)}",
             )
-
-
-def _close(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 def _is_number(value: Any) -> bool:

@@ -35,6 +35,7 @@ DIRECTORY_KINDS = ("customers", "people", "roles", "rate_plans")
 SHARD_SIZE = 4
 COUNTERS = "counters"
 COUNTER_DOC = 1
+META = "meta"
 LEGACY_COUNTER = "next"
 """Files written before counters were per kind held the record-group counter under this name."""
 
@@ -147,7 +148,12 @@ class Database:
         with self.lock:
             return not self._db.tables()
 
-    def replace_all(self, directory: dict[str, list[dict]], kinds: dict[str, list[dict]]) -> None:
+    def replace_all(
+        self,
+        directory: dict[str, list[dict]],
+        kinds: dict[str, list[dict]],
+        meta: dict | None = None,
+    ) -> None:
         """Drop everything and store this directory and these records (seeding and reset).
 
         Every record carries its `id`; each kind's counter restarts after its highest id. The new
@@ -167,12 +173,19 @@ class Database:
                 highest = max(highest, record["id"])
             counters[kind] = highest + 1
         data[COUNTERS] = {str(COUNTER_DOC): counters}
+        if meta:
+            data[META] = {"1": dict(meta)}
         with self.lock:
             stale = self._db.tables()
             self._db.storage.replace(data)
             for name in stale | set(data):  # TinyDB's per-table query caches knew the old data
                 self._db.table(name).clear_cache()
             self._memo.clear()
+
+    def meta(self) -> dict:
+        """What the data says of itself (the digest of the fixtures it was seeded from)."""
+        with self.lock:
+            return dict(self.tables().get(META, {}).get("1", {}))
 
     def peek_id(self, kind: str) -> int:
         """The ID the next record of `kind` will get (every stored one is below it)."""
