@@ -78,16 +78,7 @@ def load(directory: Path) -> Seed:
     digest = hashlib.sha256()
     for kind in sorted(FILES):
         digest.update(f"{FILES[kind]}\0{json.dumps(records[kind], sort_keys=True)}\0".encode())
-    for kind, shape in SHAPES.items():
-        for index, record in enumerate(records[kind]):
-            _check_fields(directory / FILES[kind], index, record, kind)
-            _check_shape(directory / FILES[kind], index, record, shape)
-        if kind != "recordings":  # numbered on load; addressed by (group, uniqueid, recordid)
-            _check_unique(directory, kind, records[kind], "id")
-    _check_unique(directory, "people", records["people"], "username")
-    _check_unique(directory, "recordings", records["recordings"], "uniqueid", _recording_address)
-    ids = {kind: {record.get("id") for record in records[kind]} for kind in FILES}
-    _check_references(directory, records, ids)
+    check_records(directory, records)
     return Seed(
         {kind: records[kind] for kind in SHAPES if kind not in FAMILIES},
         {kind: records[kind] for kind in FAMILIES},
@@ -98,6 +89,21 @@ def load(directory: Path) -> Seed:
         borrowed,
         digest.hexdigest(),
     )
+
+
+def check_records(directory: Path, records: dict[str, list]) -> None:
+    """Every file's records, as a whole: shapes, fields, unique IDs and names, references. Also
+    what records added at runtime (/_mock/users...) must pass, with `directory` Path(".")."""
+    for kind, shape in SHAPES.items():
+        for index, record in enumerate(records[kind]):
+            _check_fields(directory / FILES[kind], index, record, kind)
+            _check_shape(directory / FILES[kind], index, record, shape)
+        if kind != "recordings":  # numbered on load; addressed by (group, uniqueid, recordid)
+            _check_unique(directory, kind, records[kind], "id")
+    _check_unique(directory, "people", records["people"], "username")
+    _check_unique(directory, "recordings", records["recordings"], "uniqueid", _recording_address)
+    ids = {kind: {record.get("id") for record in records[kind]} for kind in FILES}
+    _check_references(directory, records, ids)
 
 
 def _check_no_stray_files(directory: Path) -> None:

@@ -21,15 +21,16 @@ from .api.dispatch import dispatch
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
+from .domain import groups
 from .domain.calls import settle
 from .domain.recordings import FileReply
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
-from .fixtures import DEFAULT_DIR, Seed, read_settings
+from .fixtures import DEFAULT_DIR, Seed, check_records, read_settings
 from .journal import Journal
 from .logs import CallLog
 from .seeding import seed
-from .store.database import Database
+from .store.database import DIRECTORY_KINDS, Database
 from .versions import NEWEST, format_version, parse_version
 
 T = TypeVar("T")
@@ -119,6 +120,41 @@ class Service:
                 field = f"{where}{joint}{error.field}" if where else error.field
                 raise RuleError(field, error.detail) from None
         return rules
+
+    def directory(self, kind: str) -> list[dict]:
+        with self._lock:
+            return self._db.records(kind)
+
+    def add_to_directory(self, kind: str, record: dict) -> int:
+        """A customer, user, role or rate plan added at run time, checked as the fixture files
+        are, against all the rest (FixtureError); an `id` is given when the record has none."""
+        with self._lock:
+            records = self._directory_with_groups()
+            if isinstance(record, dict) and "id" not in record:
+                record = {"id": max((r["id"] for r in records[kind]), default=0) + 1, **record}
+            records[kind] = [*records[kind], record]
+            check_records(Path("."), records)
+            self._db.replace_directory(kind, records[kind])
+            return record["id"]
+
+    def remove_from_directory(self, kind: str, record_id: int) -> bool:
+        """Remove a record nothing else refers to (FixtureError naming what does); False if none
+        has this ID."""
+        with self._lock:
+            records = self._directory_with_groups()
+            kept = [r for r in records[kind] if r["id"] != record_id]
+            if len(kept) == len(records[kind]):
+                return False
+            records[kind] = kept
+            check_records(Path("."), records)
+            self._db.replace_directory(kind, kept)
+            return True
+
+    def _directory_with_groups(self) -> dict[str, list]:
+        records: dict[str, list] = {kind: self._db.records(kind) for kind in DIRECTORY_KINDS}
+        records["record_groups"] = groups.collection(self._db).all()  # they name customers
+        records["recordings"] = []
+        return records
 
     def reset(self) -> None:
         """Back to how the mock started: data from the fixtures (read again from their files) with

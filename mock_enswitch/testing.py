@@ -136,6 +136,7 @@ class Enswitch:
         self.url = url
         self.api_url = f"{url}/api/json/"
         self.users = dict(users)
+        self._fixture_users = dict(users)
         self.default_user = default_user if default_user in self.users else None
         self._added: list[int] = []
 
@@ -195,6 +196,7 @@ class Enswitch:
         """Data back to the fixtures, IDs restarted, no rules, empty journal."""
         self.control("POST", "reset")
         self._added.clear()
+        self.users = dict(self._fixture_users)
 
     def add_fault(self, rule: dict) -> int:
         rule_id = self.control("POST", "faults", rule)["id"]
@@ -229,6 +231,29 @@ class Enswitch:
     def groups(self) -> list[dict]:
         """Every stored record group, whoever owns it."""
         return self.control("GET", "groups")["groups"]
+
+    # The directory at run time: same shapes and checks as the fixture files; reset undoes it.
+
+    def add_customer(self, **fields: Any) -> int:
+        """e.g. add_customer(name="Gamma", parent=2, rate_plan=1) -> its id."""
+        return self.control("POST", "customers", fields)["id"]
+
+    def add_user(self, **fields: Any) -> int:
+        """e.g. add_user(username="gamma-admin", password="pw", customer=8, role=3); `call()`
+        can then use it as `user=`."""
+        user_id = self.control("POST", "users", fields)["id"]
+        self.users[fields["username"]] = fields["password"]
+        return user_id
+
+    def add_role(self, **fields: Any) -> int:
+        return self.control("POST", "roles", fields)["id"]
+
+    def add_rate_plan(self, **fields: Any) -> int:
+        return self.control("POST", "rate_plans", fields)["id"]
+
+    def remove(self, kind: str, record_id: int) -> None:
+        """kind: customers, users, roles or rate_plans."""
+        self.control("DELETE", f"{kind}/{record_id}")
 
     # The switch around the API: calls, the clock, the outbox.
 

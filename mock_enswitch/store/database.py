@@ -217,6 +217,17 @@ class Database:
 
     # The directory: customers, people (users), roles, rate plans. Small, read-mostly.
 
+    def replace_directory(self, kind: str, records: list[dict]) -> None:
+        """Store `records` as the whole of directory `kind` (records added or removed at run
+        time), in one write; what was derived from the directory is computed again."""
+        with self.write():
+            table = self._db.table(kind)
+            table.truncate()
+            for record in records:
+                table.insert(Document(dict(record), doc_id=record["id"]))
+            for key in [key for key in self._memo if key[0] != "index"]:
+                del self._memo[key]
+
     def records(self, kind: str) -> list[dict]:
         with self.lock:
             return [dict(record) for record in self._directory(kind).values()]

@@ -1,0 +1,49 @@
+"""The /_mock/ directory at run time: customers, users, roles and rate plans added and removed
+without a new fixture directory or a second server. Same shapes and checks as the fixture files
+(a record refused names its file, record and field as they would); a reset returns to them.
+
+    GET    /_mock/users              the users (passwords included: it is a mock's control API)
+    POST   /_mock/users              {"username": ..., "password": ..., "customer": 3, "role": 4}
+                                      -> 201 {"id": N} (`id` may be given)
+    DELETE /_mock/users/<id>          204; 400 while anything refers to it; 404 if none
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from ..fixtures import FixtureError
+from .views import guard, json_body, no_content, problem, service
+
+blueprint = Blueprint("control_directory", __name__)
+blueprint.before_request(guard)
+
+KINDS = {"customers": "customers", "users": "people", "roles": "roles", "rate_plans": "rate_plans"}
+"""URL name -> the directory kind (users are `people` inside, as in the fixture loader)."""
+
+
+@blueprint.get("/<any(customers, users, roles, rate_plans):name>")
+def list_records(name: str):
+    return jsonify({name: service().directory(KINDS[name])})
+
+
+@blueprint.post("/<any(customers, users, roles, rate_plans):name>")
+def add_record(name: str):
+    record = json_body()
+    if not isinstance(record, dict):
+        return problem(400, "Send the record as a JSON object (Content-Type: application/json).")
+    try:
+        return jsonify(id=service().add_to_directory(KINDS[name], record)), 201
+    except FixtureError as error:
+        return problem(400, str(error))
+
+
+@blueprint.delete("/<any(customers, users, roles, rate_plans):name>/<int:record_id>")
+def remove_record(name: str, record_id: int):
+    try:
+        removed = service().remove_from_directory(KINDS[name], record_id)
+    except FixtureError as error:
+        return problem(400, str(error))
+    if not removed:
+        return problem(404, f"No {name[:-1]} {record_id}.", "id")
+    return no_content()
