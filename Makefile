@@ -23,7 +23,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -rs
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from .api.envelope import envelope, reply
 from .api.views import blueprint as api_blueprint
 from .config import Config
+from .control.dashboard import blueprint as dashboard_blueprint
 from .control.directory import blueprint as directory_blueprint
 from .control.simulation import blueprint as simulation_blueprint
 from .control.views import blueprint as control_blueprint
@@ -31,6 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(simulation_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(directory_blueprint, url_prefix=CONTROL_ROOT)
+    app.register_blueprint(dashboard_blueprint, url_prefix=CONTROL_ROOT)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)

@@ -19,10 +19,18 @@ class Journal:
     def __init__(self, size: int = 1000) -> None:
         self._entries: deque[dict[str, Any]] = deque(maxlen=size)
         self._lock = threading.Lock()
+        self._seq = 0
 
     def record(self, entry: dict[str, Any]) -> None:
+        """Keep `entry`, numbered (`seq`, from 1 since the last clear: what a page polling the
+        journal asks for what is new)."""
         with self._lock:
+            self._seq += 1
+            entry["seq"] = self._seq
             self._entries.append(entry)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def entries(self, function: str | None = None, user: str | None = None) -> list[dict]:
         with self._lock:
@@ -36,6 +44,7 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._seq = 0
 
 
 VALUE_LIMIT = 1024

@@ -82,3 +82,12 @@ def fixtures_copy(tmp_path: Path) -> Path:
     for source in DEFAULT_DIR.glob("*.json"):
         (target / source.name).write_text(source.read_text())
     return target
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test item (`rep_call`...), for fixtures that keep evidence of
+    a failure (the dashboard tests' screenshots)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

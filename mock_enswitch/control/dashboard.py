@@ -1,0 +1,96 @@
+"""The dashboard: /_mock/ui, a page of the mock's own (no build step, no CDN: its three files
+ship in the package), and the two control calls only it needs: an overview, and a recording's
+audio without credentials (the control API shows the users' passwords anyway, but a page that
+plays a recording should not have to put them in a URL).
+
+The page talks to the control API like any client, so the guard's Host and Origin rules apply to
+it as to everyone: it works from http://127.0.0.1:PORT/_mock/ui and from nowhere else.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, request, send_from_directory
+from werkzeug.wsgi import wrap_file
+
+from ..domain import calls, groups, recording_rows
+from ..store.database import DIRECTORY_KINDS
+from .views import guard, problem, service
+
+blueprint = Blueprint("control_dashboard", __name__)
+blueprint.before_request(guard)
+
+ASSETS = Path(__file__).parent / "ui"
+NAMES = {"people": "users"}
+"""The directory kinds as the API and the fixture files call them."""
+STARTED = time.time()
+POLICY = "default-src 'self'; media-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+"""Only the mock's own files run, and no other site may frame the page."""
+
+
+@blueprint.get("/ui")
+@blueprint.get("/ui/")
+def page() -> Response:
+    return _asset("index.html")
+
+
+@blueprint.get("/ui/<any('app.js', 'style.css'):name>")
+def asset(name: str) -> Response:
+    return _asset(name)
+
+
+def _asset(name: str) -> Response:
+    response = send_from_directory(ASSETS, name, max_age=0)
+    response.headers["Content-Security-Policy"] = POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blueprint.get("/overview")
+def overview():
+    mock = service()
+
+    def counts(switch) -> dict:
+        db = switch.db
+        return {
+            **{NAMES.get(kind, kind): len(db.records(kind)) for kind in DIRECTORY_KINDS},
+            "record_groups": len(groups.collection(db).all()),
+            "recordings": sum(
+                recording_rows.visible(row, switch.now())
+                for row in recording_rows.collection(db).all()
+            ),
+            "calls_in_progress": len(calls.in_progress(switch)),
+            "emails": len(switch.outbox.messages()),
+        }
+
+    counted = mock.read(counts)
+    return jsonify(
+        enswitch_version=mock.config.enswitch_version,
+        started=STARTED,
+        uptime=time.time() - STARTED,
+        clock=mock.read(lambda switch: switch.clock.now()),
+        counts={**counted, "fault_rules": len(mock.faults.listing()), "journal": len(mock.journal)},
+    )
+
+
+@blueprint.get("/recordings/<int:recordgroup>/<uniqueid>/<recordid>.wav")
+def recording_audio(recordgroup: int, uniqueid: str, recordid: str):
+    """A stored recording's WAV, as recordings/get with wrap=none sends it."""
+
+    def find(switch):
+        now = switch.now()
+        rows = recording_rows.collection(switch.db).select(
+            "triple", (recordgroup, uniqueid, recordid)
+        )
+        visible = [row for row in rows if recording_rows.visible(row, now)]
+        return recording_rows.sound(visible[0], now) if visible else None
+
+    sound = service().read(find)
+    if sound is None:
+        return problem(404, f"No recording ({recordgroup}, {uniqueid}, {recordid}).")
+    body = wrap_file(request.environ, sound.open())
+    response = Response(body, mimetype=recording_rows.MIMETYPE, direct_passthrough=True)
+    response.headers["Content-Length"] = str(sound.size)
+    return response

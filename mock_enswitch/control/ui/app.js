@@ -1,0 +1,278 @@
+// mock-enswitch dashboard: reads and drives the control API (/_mock/...), nothing else.
+// Every text from the mock is put into the page as text (never as HTML).
+"use strict";
+
+const POLL_MS = 1000;
+const state = { lastSeq: -1, journal: [], recordingsKey: null };
+
+async function api(method, path, body) {
+  const options = { method, headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch("/_mock/" + path, options);
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new Error((data && data.error) || response.statusText);
+  return data;
+}
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function fill(tbody, rows) {
+  tbody.replaceChildren(...rows);
+}
+
+function say(id, text, isError) {
+  const node = document.getElementById(id);
+  node.textContent = text;
+  node.classList.toggle("error", Boolean(isError));
+}
+
+function when(seconds) {
+  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
+}
+
+// Overview and the clock.
+
+async function showOverview() {
+  const o = await api("GET", "overview");
+  const facts = [
+    ["Enswitch version", o.enswitch_version],
+    ["Up for", Math.round(o.uptime) + " s"],
+    ["Mock clock", when(o.clock) + " UTC"],
+    ...Object.entries(o.counts).map(([name, count]) => [name.replace(/_/g, " "), count]),
+  ];
+  document.getElementById("facts").replaceChildren(
+    ...facts.flatMap(([name, value]) => [el("dt", {}, name), el("dd", { "data-fact": name }, value)]));
+}
+
+async function advanceClock() {
+  const seconds = Number(document.getElementById("advance").value);
+  try {
+    const moved = await api("POST", "clock", { advance: seconds });
+    say("overview-message", "The clock is now " + when(moved.now) + " UTC.");
+  } catch (error) { say("overview-message", error.message, true); }
+  await refreshAll();
+}
+
+async function reset() {
+  try {
+    await api("POST", "reset");
+    state.lastSeq = -1;
+    say("overview-message", "Reset: the fixtures' data, no rules, an empty journal, the real time.");
+  } catch (error) { say("overview-message", error.message, true); }
+  await refreshAll();
+}
+
+// The directory, and a ready curl.
+
+async function showDirectory() {
+  const [{ customers }, { users }, { roles }] = await Promise.all(
+    [api("GET", "customers"), api("GET", "users"), api("GET", "roles")]);
+  const roleName = Object.fromEntries(roles.map((r) => [r.id, r.name]));
+  const children = {};
+  for (const c of customers) (children[c.parent] = children[c.parent] || []).push(c);
+  const branch = (parent) => (children[parent] || []).map((c) =>
+    el("li", {}, `${c.id} ${c.name}`, children[c.id] ? el("ul", {}, ...branch(c.id)) : null));
+  document.getElementById("customer-tree").replaceChildren(...branch(0));
+  fill(document.querySelector("#users tbody"), users.map((u) =>
+    el("tr", {}, el("td", {}, u.username), el("td", {}, u.password), el("td", {}, u.customer),
+      el("td", {}, roleName[u.role] || u.role))));
+  const userSelect = document.getElementById("curl-user");
+  const chosen = userSelect.value;
+  userSelect.replaceChildren(...users.map((u) =>
+    el("option", { value: u.username, "data-password": u.password }, u.username)));
+  if (chosen) userSelect.value = chosen;
+  showCurl();
+}
+
+async function loadFunctions() {
+  const document_ = await api("GET", "openapi.json");
+  const select = document.getElementById("curl-function");
+  select.replaceChildren(...Object.keys(document_.paths).map((path) =>
+    el("option", {}, path.replace(/^\/|\/$/g, ""))));
+  select.value = "recording/groups/list";
+}
+
+function showCurl() {
+  const user = document.getElementById("curl-user").selectedOptions[0];
+  const fn = document.getElementById("curl-function").value;
+  if (!user || !fn) return;
+  const query = `auth_username=${encodeURIComponent(user.value)};auth_password=${encodeURIComponent(user.dataset.password)}`;
+  document.getElementById("curl").textContent = `curl '${location.origin}/api/json/${fn}/?${query}'`;
+}
+
+async function copyCurl() {
+  const text = document.getElementById("curl").textContent;
+  try { await navigator.clipboard.writeText(text); } catch (error) {
+    const range = document.createRange();
+    range.selectNodeContents(document.getElementById("curl"));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  }
+}
+
+// Record groups, their recordings, and calls.
+
+async function showRecordings() {
+  const [{ groups }, { recordings }] = await Promise.all(
+    [api("GET", "groups"), api("GET", "recordings")]);
+  const key = JSON.stringify([groups, recordings.map((r) => [r.uniqueid, r.recordid, r.complete, r.recordgroup])]);
+  if (key === state.recordingsKey) return;  // unchanged: keep the players as they are
+  state.recordingsKey = key;
+  const groupSelect = document.getElementById("call-group");
+  const chosen = groupSelect.value;
+  groupSelect.replaceChildren(...groups.map((g) => el("option", { value: g.id }, `${g.id} ${g.name}`)));
+  if (chosen) groupSelect.value = chosen;
+  document.getElementById("groups").replaceChildren(...groups.map((g) => {
+    const rows = recordings.filter((r) => r.recordgroup === String(g.id));
+    const settings = `customer ${g.customer} · record in ${g.record_in} / out ${g.record_out} · ` +
+      `fraction ${g.fraction}% · expires ${g.expires} days · beep ${g.beep} · message "${g.message}"` +
+      (g.email ? ` · mails ${g.email}` : "");
+    return el("div", { class: "group", "data-group": g.id },
+      el("h3", {}, `${g.id} ${g.name}`), el("p", { class: "muted" }, settings),
+      rows.length ? el("table", {},
+        el("thead", {}, el("tr", {}, ...["uniqueid", "recordid", "start", "talk", "caller", "called", "complete", "audio"]
+          .map((h) => el("th", {}, h)))),
+        el("tbody", {}, ...rows.map((r) => el("tr", { "data-uniqueid": r.uniqueid },
+          el("td", {}, r.uniqueid), el("td", {}, r.recordid), el("td", {}, when(Number(r.start))),
+          el("td", {}, r.talktime + " s"), el("td", {}, r.snumber), el("td", {}, r.cnumber),
+          el("td", {}, r.complete ? "yes" : "in progress"),
+          el("td", {}, el("audio", {
+            controls: "", preload: "metadata",
+            src: `/_mock/recordings/${r.recordgroup}/${encodeURIComponent(r.uniqueid)}/${encodeURIComponent(r.recordid)}.wav`,
+          })))))) : el("p", { class: "muted" }, "No recordings."));
+  }));
+}
+
+async function placeCall(event) {
+  event.preventDefault();
+  const form = event.target;
+  const call = {
+    recordgroup: Number(form.recordgroup.value), direction: form.direction.value,
+    caller: form.caller.value, called: form.called.value, talktime: Number(form.talktime.value),
+  };
+  if (form.active.checked) call.active = true;
+  try {
+    const placed = await api("POST", "calls", call);
+    say("call-result", `${placed.uniqueid}: ${placed.recorded ? "recorded" : "not recorded"} (${placed.why})`);
+  } catch (error) { say("call-result", error.message, true); }
+  await refreshAll();
+}
+
+// The journal.
+
+async function showJournal() {
+  const { requests } = await api("GET", "requests");
+  const last = requests.length ? requests[requests.length - 1].seq : 0;
+  if (last === state.lastSeq && requests.length === state.journal.length) return;
+  state.lastSeq = last;
+  state.journal = requests;
+  renderJournal();
+}
+
+function renderJournal() {
+  const fn = document.getElementById("filter-function").value.trim();
+  const user = document.getElementById("filter-user").value.trim();
+  const code = document.getElementById("filter-code").value.trim();
+  const shown = state.journal.filter((e) => (!fn || e.function.includes(fn)) &&
+    (!user || e.user.includes(user)) && (!code || String(e.code).startsWith(code)));
+  fill(document.querySelector("#journal-table tbody"), shown.slice().reverse().map((e) =>
+    el("tr", { "data-seq": e.seq, onclick: () => showEntry(e) },
+      el("td", {}, e.seq), el("td", {}, when(e.time)), el("td", {}, e.method),
+      el("td", {}, e.function), el("td", {}, e.user),
+      el("td", { class: "code-" + String(e.code).charAt(0) }, e.code),
+      el("td", {}, e.fault === null ? "" : e.fault))));
+}
+
+function showEntry(entry) {
+  const detail = document.getElementById("journal-detail");
+  const lines = [
+    `#${entry.seq} ${entry.method} ${entry.function} as ${entry.user || "(nobody)"}: code ${entry.code}`,
+    entry.fault === null ? "No fault fired." : `Fault: ${entry.fault}`,
+    ...(entry.rules_not_fired || []).map((r) => `rule ${r.id} did not fire: ${r.why}`),
+    "parameters (passwords masked):",
+    JSON.stringify(entry.params, null, 2),
+  ];
+  detail.textContent = lines.join("\n");
+  detail.hidden = false;
+}
+
+// Fault rules.
+
+async function showFaults() {
+  const { faults } = await api("GET", "faults");
+  fill(document.querySelector("#faults-table tbody"), faults.map((f) =>
+    el("tr", { "data-rule": f.id },
+      el("td", {}, f.id), el("td", {}, JSON.stringify(f.match || {})),
+      el("td", {}, JSON.stringify(f.effect)), el("td", {}, JSON.stringify(f.trigger || {})),
+      el("td", {}, f.hits), el("td", {}, f.remaining === undefined ? "" : f.remaining),
+      el("td", {}, el("button", { class: "small danger", type: "button",
+        onclick: async () => { await api("DELETE", `faults/${f.id}`); await refreshAll(); } }, "Delete")))));
+}
+
+async function addFault(event) {
+  event.preventDefault();
+  const form = event.target;
+  const answer = form.code.value.trim();
+  const network = ["close", "truncate", "502", "503"].includes(answer);
+  const rule = { effect: network ? { network: answer } : { code: answer } };
+  if (form.function.value.trim()) rule.match = { function: form.function.value.trim() };
+  if (form.times.value) rule.trigger = { times: Number(form.times.value) };
+  try {
+    const added = await api("POST", "faults", rule);
+    say("fault-message", `Rule ${added.id} added.`);
+  } catch (error) { say("fault-message", error.message, true); }
+  await refreshAll();
+}
+
+// The outbox.
+
+async function showEmails() {
+  const { emails } = await api("GET", "emails");
+  fill(document.querySelector("#emails-table tbody"), emails.slice().reverse().map((m) =>
+    el("tr", {}, el("td", {}, when(m.time)), el("td", {}, m.to), el("td", {}, m.subject),
+      el("td", {}, `${m.attachment.name} (${m.attachment.mimetype}, ${m.attachment.size} bytes)`))));
+}
+
+// Refreshing.
+
+async function refreshAll() {
+  await Promise.all([showOverview(), showDirectory(), showRecordings(), showJournal(), showFaults(), showEmails()]);
+}
+
+async function poll() {
+  try { await Promise.all([showOverview(), showJournal(), showFaults(), showEmails(), showRecordings()]); }
+  catch (error) { say("overview-message", "The mock does not answer: " + error.message, true); }
+  setTimeout(poll, POLL_MS);
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  document.getElementById("advance-button").addEventListener("click", advanceClock);
+  document.getElementById("reset-button").addEventListener("click", reset);
+  document.getElementById("curl-function").addEventListener("change", showCurl);
+  document.getElementById("curl-user").addEventListener("change", showCurl);
+  document.getElementById("curl-copy").addEventListener("click", copyCurl);
+  document.getElementById("call-form").addEventListener("submit", placeCall);
+  document.getElementById("fault-form").addEventListener("submit", addFault);
+  for (const id of ["filter-function", "filter-user", "filter-code"]) {
+    document.getElementById(id).addEventListener("input", renderJournal);
+  }
+  await loadFunctions();
+  await refreshAll();
+  document.body.dataset.ready = "yes";
+  setTimeout(poll, POLL_MS);
+});

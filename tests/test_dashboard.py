@@ -1,0 +1,205 @@
+"""The dashboard at /_mock/ui in a real browser: Debian's headless Chromium, driven by Playwright.
+
+Skipped, saying so, where Chromium is not installed; under CI (CI=true) its absence is an error:
+.ci/run installs it. A failing test leaves a screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from live import LiveServer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError(
+            "CI must run the browser tests: install Debian's chromium (.ci/run does)"
+        )
+    pytest.skip(
+        "browser tests skipped: no chromium (apt-get install chromium)", allow_module_level=True
+    )
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+ADMIN = "auth_username=acme-admin;auth_password=acme-admin-pass"
+SHIPPED = "1770217174.110066"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with LiveServer("--memory") as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+        )
+        yield launched
+        launched.close()
+
+
+def call(server, function: str, query: str = "") -> dict:
+    url = f"{server.url}/api/json/{function}/?{ADMIN};{query}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def control(server, method: str, path: str, body=None):
+    request = urllib.request.Request(
+        f"{server.url}/_mock/{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read()
+    return json.loads(text) if text else None
+
+
+@pytest.fixture
+def page(browser, server, request):
+    control(server, "POST", "reset")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.goto(f"{server.url}/_mock/ui")
+    opened.wait_for_selector("body[data-ready=yes]")
+    opened.errors = errors
+    yield opened
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def test_the_page_loads_every_view_without_console_errors(page):
+    for heading in (
+        "Overview",
+        "Directory",
+        "Record groups and recordings",
+        "Journal",
+        "Fault rules",
+        "E-mail outbox",
+    ):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.locator('dd[data-fact="Enswitch version"]')).to_have_text("4.4")
+    expect(page.locator("#customer-tree")).to_contain_text("3 Acme Corp")
+    expect(page.locator("#users")).to_contain_text("acme-admin-pass")
+    expect(page.locator("#curl")).to_contain_text("/api/json/recording/groups/list/?auth_username=")
+    page.wait_for_timeout(1500)  # a poll or two
+    assert page.errors == []
+
+
+def test_a_call_made_with_curl_appears_in_the_journal_without_a_reload(page, server):
+    call(server, "recording/groups/create", "name=From+curl")
+    row = page.locator("#journal-table tbody tr", has_text="recording/groups/create")
+    expect(row).to_have_count(1, timeout=5000)
+    row.click()
+    expect(page.locator("#journal-detail")).to_contain_text('"auth_password": "***"')
+    page.fill("#filter-code", "4")
+    expect(row).to_have_count(0)
+
+
+def test_a_fault_added_from_the_form_makes_the_next_call_fail(page, server):
+    page.fill('#fault-form input[name="function"]', "recording/groups/create")
+    page.fill('#fault-form input[name="code"]', "402")
+    page.fill('#fault-form input[name="times"]', "1")
+    page.click('#fault-form button[type="submit"]')
+    expect(page.locator("#fault-message")).to_have_text("Rule 1 added.")
+    assert call(server, "recording/groups/create", "name=x")["responses"][0]["code"] == "402"
+    expect(page.locator('#journal-table tbody tr[data-seq="1"] td').nth(6)).to_have_text("1")
+    page.fill('#fault-form input[name="function"]', "recording/groups/creat")
+    page.click('#fault-form button[type="submit"]')
+    expect(page.locator("#fault-message")).to_contain_text("did you mean recording/groups/create")
+
+
+def test_reset_from_the_button_restores_the_fixtures(page, server):
+    call(server, "recording/groups/create", "name=Mine")
+    expect(page.locator('[data-group="3"]')).to_contain_text("Mine", timeout=5000)
+    page.click("#reset-button")
+    expect(page.locator('[data-group="3"]')).to_have_count(0)
+    assert [g["id"] for g in control(server, "GET", "groups")["groups"]] == [1, 2]
+
+
+def test_a_recording_plays_with_the_recordings_duration(page):
+    audio = page.locator(f'tr[data-uniqueid="{SHIPPED}"] audio')
+    expect(audio).to_have_count(1)
+    page.wait_for_function(
+        "(a) => a.readyState >= 1 && a.duration > 0", arg=audio.element_handle(), timeout=10000
+    )
+    assert audio.evaluate("a => a.duration") == pytest.approx(42, abs=0.05)
+    audio.evaluate("a => { a.muted = true; return a.play(); }")
+    page.wait_for_function("(a) => a.currentTime > 0", arg=audio.element_handle(), timeout=10000)
+
+
+def test_a_call_placed_from_the_form_is_recorded_and_listed(page):
+    page.select_option("#call-group", "1")
+    page.fill('#call-form input[name="talktime"]', "7")
+    page.click('#call-form button[type="submit"]')
+    expect(page.locator("#call-result")).to_contain_text("recorded")
+    uniqueid = page.locator("#call-result").inner_text().split(":")[0]
+    expect(page.locator(f'tr[data-uniqueid="{uniqueid}"]')).to_contain_text("7 s")
+    expect(page.locator("#emails-table tbody tr")).to_have_count(1)  # Acme sales mails them
+
+
+def test_the_clock_advances_from_the_overview(page):
+    before = page.locator('dd[data-fact="Mock clock"]').inner_text()
+    page.fill("#advance", str(2 * 86400))
+    page.click("#advance-button")
+    expect(page.locator('dd[data-fact="Mock clock"]')).not_to_have_text(before)
+    expect(page.locator("#overview-message")).to_contain_text("The clock is now")
+
+
+def test_a_narrow_screen_does_not_scroll_sideways(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    narrow = context.new_page()
+    try:
+        narrow.goto(f"{server.url}/_mock/ui")
+        narrow.wait_for_selector("body[data-ready=yes]")
+        assert narrow.evaluate("document.documentElement.scrollWidth") <= 376
+    finally:
+        context.close()
+
+
+def test_another_origin_cannot_drive_the_mock_from_a_page(browser, server):
+    """A page of another origin (here http://localhost:PORT, against the mock at 127.0.0.1)
+    sends the mock a form-like POST, which needs no preflight: the guard refuses the reset,
+    while its API call goes through (as a real switch's would), unreadable."""
+    context = browser.new_context()
+    other = context.new_page()
+    try:
+        other.goto(f"http://localhost:{server.port}/_mock/health")
+        call(server, "recording/groups/create", "name=Still+here")
+        kinds = other.evaluate(
+            """async (url) => {
+                const reset = await fetch(url + "/_mock/reset", {method: "POST", mode: "no-cors",
+                    body: "x", headers: {"Content-Type": "text/plain"}});
+                const api = await fetch(url + "/api/json/user/login/?auth_username=owner;" +
+                    "auth_password=owner-pass", {mode: "no-cors"});
+                return [reset.type, api.type];
+            }""",
+            server.url,
+        )
+        assert kinds == ["opaque", "opaque"]  # the page can read neither reply
+        names = [g["name"] for g in control(server, "GET", "groups")["groups"]]
+        assert "Still here" in names  # the reset from another origin did nothing
+        journal = control(server, "GET", "requests?function=user/login")["requests"]
+        assert journal and journal[-1]["user"] == "owner"  # the page's requests did arrive
+    finally:
+        context.close()
