@@ -165,6 +165,7 @@ class Service:
             self._db.replace_all(fresh.directory, fresh.families, {"fixtures": fresh.digest})
             self.switch.clock.reset()
             self.switch.outbox.clear()
+            self.switch.settle_after = float("-inf")
         self.faults.reset()
         self.journal.clear()
 

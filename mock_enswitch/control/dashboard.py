@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 from werkzeug.wsgi import wrap_file
 
-from ..domain import calls, groups, recording_rows
+from ..domain import groups, live_calls, recording_rows
 from ..store.database import DIRECTORY_KINDS
 from .views import guard, problem, service
 
@@ -61,7 +61,7 @@ def overview():
                 recording_rows.visible(row, switch.now())
                 for row in recording_rows.collection(db).all()
             ),
-            "calls_in_progress": len(calls.in_progress(switch)),
+            "calls_in_progress": len(live_calls.in_progress(switch)),
             "emails": len(switch.outbox.messages()),
         }
 

@@ -12,7 +12,7 @@ import math
 
 from flask import Blueprint, jsonify, request
 
-from ..domain import calls, recording_rows
+from ..domain import calls, live_calls, recording_rows
 from ..domain.errors import BadRequest
 from .views import guard, json_body, no_content, problem, service
 
@@ -36,12 +36,12 @@ def place_call():
 @blueprint.get("/calls")
 def calls_in_progress():
     """The calls in progress (each ends when hung up, or when its talk time passes)."""
-    return jsonify(calls=service().read(calls.in_progress))
+    return jsonify(calls=service().read(live_calls.in_progress))
 
 
 @blueprint.delete("/calls/<path:uniqueid>")
 def hang_up(uniqueid: str):
-    if not service().read(lambda switch: calls.hang_up(switch, uniqueid)):
+    if not service().read(lambda switch: live_calls.hang_up(switch, uniqueid)):
         return problem(404, f"No call in progress with uniqueid {uniqueid}.", "uniqueid")
     return no_content()
 

@@ -35,8 +35,7 @@ from ..store.database import Collection, Database
 from ..store.indexes import Index
 from ..suggest import did_you_mean
 from . import groups, recording_rows
-from .access import Call
-from .errors import BadRequest, NotFound, RoleDenied
+from .errors import BadRequest
 from .switch import Switch
 
 KIND = "calls"
@@ -155,6 +154,7 @@ def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
             finish(switch, call)
         else:
             collection(switch.db).insert(call)
+            unsettled(switch)
     return {"uniqueid": call["uniqueid"], "recorded": recorded, "why": why, "recordings": made}
 
 
@@ -197,75 +197,30 @@ def record(switch: Switch, group: dict, call: dict, recorded_from: int) -> list[
     return [{"recordgroup": group["id"], "uniqueid": call["uniqueid"], "recordid": recordid}]
 
 
-def find_live(switch: Switch, uniqueid: str) -> dict | None:
-    """The call in progress with this uniqueid, or None (ended, or never placed)."""
-    found = collection(switch.db).select("uniqueid", uniqueid)
-    if not found:
-        return None
-    call = found[0]
-    return None if ended(call, switch.now()) else call
-
-
-def start_recording(switch: Switch, call: dict) -> None:
-    """recording/recordings/start on a live call: from now on, unless it is recorded already
-    (then it is the "unpause" of the guide, which changes nothing here)."""
-    group = groups.collection(switch.db).get(call["recordgroup"])
-    if group is None:
-        raise BadRequest("uniqueid", "The call's record group no longer exists.")
-    if call["recorded"]:
-        return
-    with switch.db.write():
-        record(switch, group, call, switch.now())
-        collection(switch.db).update(call["id"], {"recorded": call["recorded"]})
-
-
-def in_progress(switch: Switch) -> list[dict]:
-    """The calls in progress as the control API shows them."""
-    now = switch.now()
-    shown = []
-    for call in collection(switch.db).select("live", 1):
-        answered = call["start"] + call["ringtime"]
-        shown.append(
-            {
-                "uniqueid": call["uniqueid"],
-                "recordgroup": call["recordgroup"],
-                "direction": call["direction"],
-                "caller": call["caller"],
-                "called": call["called"],
-                "start": call["start"],
-                "talktime": max(0, now - answered),
-                "ends": call["ends"],
-                "recordings": [recordid for recordid, _ in call["recorded"]],
-            }
-        )
-    return shown
-
-
-def hang_up(switch: Switch, uniqueid: str) -> bool:
-    """End a call in progress now; False if there is none with this uniqueid."""
-    call = find_live(switch, uniqueid)
-    if call is None:
-        return False
-    now = switch.now()
-    rows = recording_rows.collection(switch.db)
-    with switch.db.write():
-        collection(switch.db).update(call["id"], {"ends": now})
-        for row in rows.select("call", uniqueid):
-            if row["ends"] is None or row["ends"] > now:
-                rows.update(row["id"], {"ends": now})
-    settle(switch)
-    return True
-
-
 def settle(switch: Switch) -> None:
-    """Finish the calls in progress that have ended by the clock."""
-    calls = collection(switch.db)
+    """Finish the calls in progress that have ended by the clock.
+
+    Runs before every call, so it first asks one number: nothing can have ended before
+    `switch.settle_after` (the earliest end of a call in progress, found by the last look). Looking
+    at the calls each time cost the served mock ~15% of its throughput under load."""
     now = switch.now()
+    if now < switch.settle_after:
+        return
+    calls = collection(switch.db)
+    next_end = float("inf")  # calls without an end end by hang_up, which settles itself
     for call in calls.select("live", 1):
         if ended(call, now):
             with switch.db.write():
                 finish(switch, call)
                 calls.delete([call["id"]])
+        elif call["ends"] is not None:
+            next_end = min(next_end, call["ends"])
+    switch.settle_after = next_end
+
+
+def unsettled(switch: Switch) -> None:
+    """A call in progress was placed or changed: the next `settle()` looks again."""
+    switch.settle_after = float("-inf")
 
 
 def finish(switch: Switch, call: dict) -> None:
@@ -297,30 +252,3 @@ def mail(switch: Switch, group: dict, row: dict, recordid: str) -> None:
                 "transcribe": group["transcribe"],
             }
         )
-
-
-class LiveCall:
-    """recording/recordings/start's `uniqueid`: a call in progress whose customer the caller
-    reaches; else 404, as the guide words it."""
-
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
-        live = find_live(call.switch, values.pop("uniqueid"))
-        if live is None or live["customer"] not in call.caller.reach:
-            raise NotFound(LIVE_NOT_FOUND)
-        return live["customer"], live
-
-
-LIVE_CALL = LiveCall()
-LIVE_NOT_FOUND = "The call does not exist, or you do not have permission to view it."
-MAY_START = "administrator"
-"""Besides actions or panel, start needs an administrator, a line's owner, or a user allowed
-every line [DOC]; the mock has no telephone lines yet, so only an administrator may."""
-
-
-def start(call: Call, values: dict) -> None:
-    """recording/recordings/start: the call's record group records it from now on. `channel`
-    picks the calling or called phone [DOC]; both are the call's group here (no lines yet)."""
-    if MAY_START not in call.caller.privileges:
-        raise RoleDenied()
-    if not call.validate_only:
-        start_recording(call.switch, call.target)

@@ -20,6 +20,8 @@ class Switch:
     """Enswitch keeps its signing key in the database; ours lives as long as the process unless set."""
     clock: Clock = field(default_factory=Clock)
     outbox: Outbox = field(default_factory=Outbox)
+    settle_after: float = float("-inf")
+    """No call in progress ends before this time (see calls.settle); -inf: look."""
 
     def now(self) -> int:
         return int(self.clock.now())

@@ -2,15 +2,8 @@
 that decides, call by call, which rule fires. Knows nothing about HTTP beyond a method name."""
 
 from .engine import Decision, FaultEngine
-from .rules import (
-    Effect,
-    Rule,
-    RuleError,
-    check_served,
-    parse_rule,
-    parse_rules,
-    shorthand_rule,
-)
+from .rules import Effect, Rule, RuleError, parse_rule, parse_rules, shorthand_rule
+from .served import check_served
 
 __all__ = [
     "Decision",

@@ -7,7 +7,7 @@ send/sftp: no page documents them. Rate plan (403): documented for start only.
 
 from __future__ import annotations
 
-from ...domain import calls, recording_rows, recordings
+from ...domain import live_calls, recording_rows, recordings
 from ...domain.audio import MIMETYPE
 from ...domain.recordings import GROUP_OR_CUSTOMER, RECORDING, SORT_KEYS
 from ..common import AUTH, FLAG, VALIDATION, codes
@@ -232,10 +232,10 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         path="recording/recordings/start",
         summary="Starts/unpauses a call recording.",
-        operation=calls.start,
-        concerns=calls.LIVE_CALL,
+        operation=live_calls.start,
+        concerns=live_calls.LIVE_CALL,
         success="204",
-        codes=codes("204", "400", "401", "402", "403", "404", not_found=calls.LIVE_NOT_FOUND),
+        codes=codes("204", "400", "401", "402", "403", "404", not_found=live_calls.LIVE_NOT_FOUND),
         privileges=("actions", "panel"),
         feature="recording",
         added=(4, 1),
