@@ -13,6 +13,7 @@ import click
 from click.core import ParameterSource
 
 from .config import DEFAULT_DB, Config, is_loopback
+from .control.guard import check_allowed_host
 from .faults import RuleError
 from .fixtures import FixtureError
 from .store.logstorage import CorruptDatabase
@@ -206,7 +207,11 @@ class EnvironmentNamingCommand(click.Command):
 )
 def serve(memory: bool, fail: tuple[str, ...], allowed_hosts: tuple[str, ...], **options) -> None:
     """Serve the mock API with the production WSGI server (waitress)."""
-    config = Config(fail=tuple(fail), allowed_hosts=tuple(allowed_hosts), **options)
+    try:
+        hosts = tuple(check_allowed_host(name) for name in allowed_hosts)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    config = Config(fail=tuple(fail), allowed_hosts=hosts, **options)
     if memory:
         config.db_path = None
     run(config)

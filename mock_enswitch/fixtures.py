@@ -8,8 +8,10 @@ API applies (`seeding.py`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,22 @@ SHAPES: dict[str, dict[str, str]] = {
 class FixtureError(Exception):
     """A fixture file is unreadable or a record in it is wrong; the message says where."""
 
+    @property
+    def field(self) -> str:
+        """The field the message names ("... field 'customer' ..."), or "" (the control API's
+        `field`, for a record added at run time)."""
+        found = re.search(r"field '([^']+)'", str(self))
+        return found.group(1) if found else ""
+
+
+PRIVILEGES_USED = {
+    "roles": ("system owner", "reseller", "administrator", "record", "panel", "actions", "user"),
+    "rate_plans": ("recording",),
+}
+"""The role privileges and plan features the mock checks (tests/test_fixtures.py keeps this in
+step with the function table). Others may be listed (a real switch has many more); one that is
+a near miss of these (`recordin`) is refused, as it would silently turn into a 402 or 403."""
+MAX_ID = 2**31 - 1
 
 KNOWN_FIELDS: dict[str, tuple[str, ...] | None] = {
     "customers": ("id", "name", "parent", "rate_plan"),
@@ -68,6 +86,8 @@ class Seed:
     """Files the directory lacked, taken from the shipped fixtures."""
     digest: str = ""
     """A digest of the files read: the database keeps it, to tell when they have changed."""
+    digests: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Each file's own digest, to say which changed."""
 
 
 def load(directory: Path) -> Seed:
@@ -75,9 +95,11 @@ def load(directory: Path) -> Seed:
     read = {kind: _read(directory, kind) for kind in FILES}
     records = {kind: data for kind, (data, _) in read.items()}
     borrowed = tuple(FILES[kind] for kind, (_, source) in read.items() if source != directory)
-    digest = hashlib.sha256()
-    for kind in sorted(FILES):
-        digest.update(f"{FILES[kind]}\0{json.dumps(records[kind], sort_keys=True)}\0".encode())
+    digests = {
+        FILES[kind]: hashlib.sha256(json.dumps(records[kind], sort_keys=True).encode()).hexdigest()
+        for kind in sorted(FILES)
+    }
+    digest = hashlib.sha256(json.dumps(digests, sort_keys=True).encode())
     check_records(directory, records)
     return Seed(
         {kind: records[kind] for kind in SHAPES if kind not in FAMILIES},
@@ -88,6 +110,7 @@ def load(directory: Path) -> Seed:
         },
         borrowed,
         digest.hexdigest(),
+        digests,
     )
 
 
@@ -98,6 +121,7 @@ def check_records(directory: Path, records: dict[str, list]) -> None:
         for index, record in enumerate(records[kind]):
             _check_fields(directory / FILES[kind], index, record, kind)
             _check_shape(directory / FILES[kind], index, record, shape)
+            _check_values(directory / FILES[kind], index, record, kind)
         if kind != "recordings":  # numbered on load; addressed by (group, uniqueid, recordid)
             _check_unique(directory, kind, records[kind], "id")
     _check_unique(directory, "people", records["people"], "username")
@@ -110,12 +134,32 @@ def _check_no_stray_files(directory: Path) -> None:
     """A JSON file that is no fixture file is most likely a misnamed one (user.json): its
     records would be silently ignored, so it stops the load instead."""
     known = {*FILES.values(), SETTINGS}
-    for path in sorted(directory.glob("*.json")):
-        if path.name not in known:
+    stems = {Path(name).stem for name in known}
+    for path in sorted(directory.iterdir()):
+        misnamed_yaml = path.suffix in (".yaml", ".yml") and path.stem in stems
+        if (path.suffix == ".json" or misnamed_yaml) and path.name not in known:
             raise FixtureError(
                 f"{path}: not a fixture file (known: {', '.join(sorted(known))})"
                 + did_you_mean(path.name, known)
             )
+
+
+def _check_values(path: Path, index: int, record: dict, kind: str) -> None:
+    """What a shape check lets through but no switch would hold: an empty name or username, a
+    NUL, an ID past 32 bits, a near-miss privilege."""
+    where = _where(path, index, record)
+    for name, value in record.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise FixtureError(f"{where}: field {name!r} contains a NUL character")
+        if name in ("name", "username") and value == "":
+            raise FixtureError(f"{where}: field {name!r} must not be empty")
+        if name == "id" and isinstance(value, int) and value > MAX_ID:
+            raise FixtureError(f"{where}: field 'id' must be at most {MAX_ID}")
+    for privilege in record.get("privileges", ()) if kind in PRIVILEGES_USED else ():
+        used = PRIVILEGES_USED[kind]
+        hint = did_you_mean(privilege, used, cutoff=0.75) if isinstance(privilege, str) else ""
+        if privilege not in used and hint:
+            raise FixtureError(f"{where}: field 'privileges': unknown {privilege!r}{hint}")
 
 
 def _check_fields(path: Path, index: int, record: Any, kind: str) -> None:

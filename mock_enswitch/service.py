@@ -26,7 +26,7 @@ from .domain.calls import settle
 from .domain.recordings import FileReply
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
-from .fixtures import DEFAULT_DIR, Seed, check_records, read_settings
+from .fixtures import DEFAULT_DIR, FixtureError, Seed, check_records, read_settings
 from .journal import Journal
 from .logs import CallLog
 from .seeding import seed
@@ -75,20 +75,32 @@ class Service:
     def _seed_if_needed(self, first: Seed) -> None:
         """Seed an empty database (or any, with --reset). A database seeded from other fixture
         files than these keeps its data, and says so (or is seeded again, --reset-if-changed)."""
-        stored = self._db.meta().get("fixtures")
+        meta = self._db.meta()
+        stored = meta.get("fixtures")
         changed = stored is not None and stored != first.digest
         if self.config.reset or self._db.is_empty() or (changed and self.config.reset_if_changed):
             if changed:
-                log.warning("fixtures in %s changed: seeded again", self.fixtures_dir)
-            self._db.replace_all(first.directory, first.families, {"fixtures": first.digest})
+                log.warning("fixtures changed (%s): seeded again", self._what_changed(meta, first))
+            self._db.replace_all(first.directory, first.families, self._seed_meta(first))
         elif changed:
             log.warning(
-                "fixtures in %s changed since %s was seeded from them; it keeps its data. "
-                "Start with --reset to seed it again (what was stored since is lost), or with "
+                "fixtures changed since %s was seeded (%s); it keeps its data. Start with "
+                "--reset to seed it again (what was stored since is lost), or with "
                 "--reset-if-changed to do that whenever they change.",
-                self.fixtures_dir,
                 self.config.db_path,
+                self._what_changed(meta, first),
             )
+
+    def _seed_meta(self, seed: Seed) -> dict:
+        return {"fixtures": seed.digest, "files": seed.digests, "dir": str(self.fixtures_dir)}
+
+    def _what_changed(self, meta: dict, now: Seed) -> str:
+        """Which fixture files differ, and the directory if it is another one."""
+        if meta.get("dir") and meta["dir"] != str(self.fixtures_dir):
+            return f"seeded from {meta['dir']}, now given {self.fixtures_dir}"
+        before = meta.get("files", {})
+        names = sorted(name for name, digest in now.digests.items() if before.get(name) != digest)
+        return f"{', '.join(names) or 'the files'} in {self.fixtures_dir}"
 
     def call(self, path: str, raw: dict[str, str]) -> dict | FileReply:
         """An Enswitch function call, whole, under the lock (the switch first catches up with
@@ -145,6 +157,15 @@ class Service:
             kept = [r for r in records[kind] if r["id"] != record_id]
             if len(kept) == len(records[kind]):
                 return False
+            users = [
+                f"{kind_name} {r['id']} ({r.get('username') or r.get('name')})"
+                for kind_name, field, other in REFERRERS.get(kind, ())
+                for r in records[other]
+                if r.get(field) == record_id
+            ]
+            if users:
+                what = {"customers": "customer", "roles": "role", "rate_plans": "rate plan"}[kind]
+                raise FixtureError(f"{what} {record_id} is still used by {', '.join(users[:5])}")
             records[kind] = kept
             check_records(Path("."), records)
             self._db.replace_directory(kind, kept)
@@ -162,7 +183,7 @@ class Service:
         and the clock at real time."""
         fresh = seed(self.fixtures_dir)
         with self._lock:
-            self._db.replace_all(fresh.directory, fresh.families, {"fixtures": fresh.digest})
+            self._db.replace_all(fresh.directory, fresh.families, self._seed_meta(fresh))
             self.switch.clock.reset()
             self.switch.outbox.clear()
             self.switch.settle_after = float("-inf")
@@ -172,6 +193,18 @@ class Service:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+REFERRERS = {
+    "customers": (
+        ("user", "customer", "people"),
+        ("customer", "parent", "customers"),
+        ("record group", "customer", "record_groups"),
+    ),
+    "roles": (("user", "role", "people"),),
+    "rate_plans": (("customer", "rate_plan", "customers"),),
+}
+"""What refers to a directory record, so removing it names who still uses it."""
 
 
 def start_up_rules(config: Config) -> list[Rule]:

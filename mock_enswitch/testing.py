@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .fixtures import DEFAULT_DIR, FILES
+from .logs import escaped
 
 READY = "ready on port "
 
@@ -285,19 +286,23 @@ class Enswitch:
         for entry in self.requests() or []:
             fault = f" fault={entry['fault']}" if entry["fault"] is not None else ""
             lines.append(
-                f"  {entry['method']} {entry['function']} user={entry['user'] or '-'} "
-                f"code={entry['code']}{fault}"
+                f"  {entry['method']} {escaped(entry['function'])} "
+                f"user={escaped(entry['user']) or '-'} code={entry['code']}{fault}"
             )
             for why in entry.get("rules_not_fired", []):
                 lines.append(f"      rule {why['id']} did not fire: {why['why']}")
         if len(lines) == 1:
             lines.append("  (none)")
         rules = self.faults()
+        fired = {entry["fault"] for entry in self.requests() or []} - {None, "header"}
+        gone = sorted(fired - {rule["id"] for rule in rules}, key=str)
         lines.append("fault rules in force:" if rules else "fault rules in force: none")
         for rule in rules:
             shown = {k: v for k, v in rule.items() if k not in ("id", "hits", "remaining")}
             left = f", {rule['remaining']} left" if "remaining" in rule else ""
             lines.append(f"  {rule['id']}: {json.dumps(shown)} (hits {rule['hits']}{left})")
+        for rule_id in gone:
+            lines.append(f"  {rule_id}: used up or removed since it fired")
         return "\n".join(lines)
 
     def cleanup(self) -> None:

@@ -146,6 +146,8 @@ def test_a_recording_plays_with_the_recordings_duration(page):
     assert audio.evaluate("a => a.duration") == pytest.approx(42, abs=0.05)
     audio.evaluate("a => { a.muted = true; return a.play(); }")
     page.wait_for_function("(a) => a.currentTime > 0", arg=audio.element_handle(), timeout=10000)
+    audio.evaluate("a => { a.currentTime = 30; }")  # the player seeks: the mock serves ranges
+    page.wait_for_function("(a) => a.currentTime >= 30", arg=audio.element_handle(), timeout=10000)
 
 
 def test_a_call_placed_from_the_form_is_recorded_and_listed(page):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, request, send_from_directory
+from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
 from werkzeug.wsgi import wrap_file
 
 from ..domain import groups, live_calls, recording_rows
 from ..store.database import DIRECTORY_KINDS
+from .guard import TOKEN_COOKIE
 from .views import guard, problem, service
 
 blueprint = Blueprint("control_dashboard", __name__)
@@ -33,6 +34,14 @@ POLICY = "default-src 'self'; media-src 'self'; img-src 'self' data:; frame-ance
 @blueprint.get("/ui")
 @blueprint.get("/ui/")
 def page() -> Response:
+    """With --control-token, open /_mock/ui?token=TOKEN once: the token becomes an HttpOnly,
+    SameSite=Strict cookie (what the page's own requests, <audio> included, then carry), and the
+    address bar loses it."""
+    token = request.args.get("token")
+    if token is not None:
+        response = redirect("/_mock/ui", 303)
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict", path="/_mock")
+        return response
     return _asset("index.html")
 
 
@@ -77,7 +86,7 @@ def overview():
 
 @blueprint.get("/recordings/<int:recordgroup>/<uniqueid>/<recordid>.wav")
 def recording_audio(recordgroup: int, uniqueid: str, recordid: str):
-    """A stored recording's WAV, as recordings/get with wrap=none sends it."""
+    """A stored recording's WAV, as recordings/get with wrap=none sends it, with ranges."""
 
     def find(switch):
         now = switch.now()
@@ -93,4 +102,5 @@ def recording_audio(recordgroup: int, uniqueid: str, recordid: str):
     body = wrap_file(request.environ, sound.open())
     response = Response(body, mimetype=recording_rows.MIMETYPE, direct_passthrough=True)
     response.headers["Content-Length"] = str(sound.size)
-    return response
+    # Ranges (206), so the page's player can seek: the file is seekable, made as it is read.
+    return response.make_conditional(request, accept_ranges=True, complete_length=sound.size)

@@ -35,7 +35,7 @@ def add_record(name: str):
     try:
         return jsonify(id=service().add_to_directory(KINDS[name], record)), 201
     except FixtureError as error:
-        return problem(400, str(error))
+        return problem(400, str(error), error.field)
 
 
 @blueprint.delete("/<any(customers, users, roles, rate_plans):name>/<int:record_id>")
@@ -43,7 +43,7 @@ def remove_record(name: str, record_id: int):
     try:
         removed = service().remove_from_directory(KINDS[name], record_id)
     except FixtureError as error:
-        return problem(400, str(error))
+        return problem(400, str(error), error.field)
     if not removed:
         return problem(404, f"No {name[:-1]} {record_id}.", "id")
     return no_content()

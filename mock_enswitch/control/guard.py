@@ -4,11 +4,15 @@ A mock runs on a developer's laptop beside their browser, and any page can send 
 - a cross-origin form or `text/plain` POST needs no CORS preflight, so without a check any page
   could reset the mock. A state-changing call (anything but GET and HEAD) whose `Origin` is not
   the server's own is refused (403). Clients that are not browsers send no Origin, and pass;
-- a DNS-rebinding page reaches 127.0.0.1 under its own name, and would then read replies as
-  same-origin. On a loopback bind only loopback `Host` names are answered (localhost,
-  *.localhost, 127.x.x.x, [::1]) plus `--allowed-host` names, as Jupyter and Docker do (403);
-- bound to a public address, the control API is off unless `--control-token` (then the token
-  must come in the X-Mock-Enswitch-Token header) or `--control-open`.
+- a DNS-rebinding page reaches the mock under its own name, and would then read replies as
+  same-origin (and send a token it has guessed, such as compose's example one). So the control
+  API answers only a `Host` that is a loopback name (localhost, *.localhost), an IP address (a
+  browser sends the page's name, never the address it rebound to), or an `--allowed-host` name
+  (e.g. a compose service name), on every bind, as Jupyter and Docker do (403); on a loopback
+  bind, only loopback addresses;
+- bound to a public address, the control API is off unless `--control-token` (then the token must
+  come in the X-Mock-Enswitch-Token header, or the dashboard's cookie, set by opening
+  /_mock/ui?token=...) or `--control-open`.
 No reply carries CORS headers, so no page can read one. `/_mock/health` always answers (a
 compose health check must see it on any address and name).
 """
@@ -16,12 +20,16 @@ compose health check must see it on any address and name).
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
 from flask import Request
 
 from ..config import Config, is_loopback
 
 TOKEN_HEADER = "X-Mock-Enswitch-Token"
+TOKEN_COOKIE = "mock_enswitch_token"
+"""The dashboard's way to carry the token (a page cannot add a header to an <audio> request):
+HttpOnly and SameSite=Strict, so another site's requests never carry it."""
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -33,18 +41,18 @@ class Refused(Exception):
         self.status, self.message, self.field = status, message, field
 
 
-def check(config: Config, request: Request) -> None:
+def check(config: Config, request: Request, query_token: bool = False) -> None:
     if not config.control_enabled:
         raise Refused(
             404,
             "The control API is off: bound to a public address without "
             "--control-token or --control-open.",
         )
-    if is_loopback(config.host) and not host_allowed(request.host, config.allowed_hosts):
+    if not host_allowed(request.host, config.allowed_hosts, loopback_only=is_loopback(config.host)):
         raise Refused(
             403,
-            f"Host {request.host!r} is not this machine: the control API answers loopback names "
-            "and --allowed-host names only (a DNS-rebinding page is refused).",
+            f"Host {request.host!r} is not a name of this mock: the control API answers loopback "
+            "names, IP addresses and --allowed-host names only (a DNS-rebinding page is refused).",
             "Host",
         )
     origin = request.headers.get("Origin")
@@ -57,17 +65,51 @@ def check(config: Config, request: Request) -> None:
                 "clients that send no Origin may.",
                 "Origin",
             )
-    if config.control_token and not hmac.compare_digest(
-        request.headers.get(TOKEN_HEADER, "").encode(), config.control_token.encode()
-    ):
-        raise Refused(401, f"The control API needs the {TOKEN_HEADER} header.", TOKEN_HEADER)
+    presented = presented_token(request)
+    if query_token and "token" in request.args:
+        presented = request.args["token"]
+    if config.control_token and not token_matches(config.control_token, presented):
+        raise Refused(
+            401,
+            f"The control API needs the right {TOKEN_HEADER} header (missing or wrong).",
+            TOKEN_HEADER,
+        )
 
 
-def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+def presented_token(request: Request) -> str:
+    return request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE) or ""
+
+
+def token_matches(expected: str, presented: str) -> bool:
+    return hmac.compare_digest(presented.encode(), expected.encode())
+
+
+def host_allowed(host: str, allowed: tuple[str, ...], loopback_only: bool = True) -> bool:
     """`host` as the Host header has it (name or [address], maybe a port)."""
     if host.startswith("["):
         name = host[1 : host.find("]")] if "]" in host else host
     else:
         name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     name = name.lower().rstrip(".")
-    return is_loopback(name) or name in {a.lower() for a in allowed}
+    if is_loopback(name) or name in {a.lower().rstrip(".") for a in allowed}:
+        return True
+    return not loopback_only and is_address(name)
+
+
+def is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def check_allowed_host(name: str) -> str:
+    """An --allowed-host value: a plain host name (no port, scheme, path or wildcard), which is
+    what it is compared with; anything else could never match, so it is refused at start."""
+    if not name or any(c in name for c in ":/*@ ") or name != name.strip():
+        raise ValueError(
+            f"--allowed-host {name!r}: give a plain host name such as mock-enswitch "
+            "(no port, scheme, path or wildcard)"
+        )
+    return name

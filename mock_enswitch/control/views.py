@@ -18,6 +18,8 @@ from .guard import Refused, check
 blueprint = Blueprint("control", __name__)
 
 HEALTH = ("control.health",)
+TOKEN_VIA_QUERY = "control_dashboard.page"
+"""The one address where the token may come in the query string (it becomes the cookie)."""
 
 
 def service():
@@ -39,7 +41,7 @@ def guard() -> tuple[Response, int] | None:
     if request.endpoint in HEALTH:
         return None
     try:
-        check(service().config, request)
+        check(service().config, request, query_token=request.endpoint == TOKEN_VIA_QUERY)
     except Refused as refused:
         return problem(refused.status, refused.message, refused.field)
     return None

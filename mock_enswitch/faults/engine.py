@@ -46,7 +46,9 @@ class ActiveRule:
         if counted <= 0:
             return f"trigger.after: matched call {self.seen} of the {trigger.after} it lets pass"
         if trigger.every is not None and counted % trigger.every:
-            return f"trigger.every: matched call {counted}, it fires on every {trigger.every}th"
+            return (
+                f"trigger.every: matched call {counted}, it fires on every {trigger.every} matched"
+            )
         if trigger.probability is not None:
             drawn = self.rng.random()
             if drawn >= trigger.probability:

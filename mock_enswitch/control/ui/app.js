@@ -72,7 +72,9 @@ async function reset() {
   try {
     await api("POST", "reset");
     state.lastSeq = -1;
-    say("overview-message", "Reset: the fixtures' data, no rules, an empty journal, the real time.");
+    document.getElementById("journal-detail").hidden = true;
+    say("overview-message",
+      "Reset: the fixtures' data, only the start-up fault rules, an empty journal and outbox, the real time.");
   } catch (error) { say("overview-message", error.message, true); }
   await refreshAll();
 }
@@ -161,10 +163,12 @@ async function showRecordings() {
 async function placeCall(event) {
   event.preventDefault();
   const form = event.target;
+  say("call-result", "");
   const call = {
     recordgroup: Number(form.recordgroup.value), direction: form.direction.value,
-    caller: form.caller.value, called: form.called.value, talktime: Number(form.talktime.value),
+    caller: form.caller.value, called: form.called.value,
   };
+  if (form.talktime.value !== "") call.talktime = Number(form.talktime.value);  // else the default
   if (form.active.checked) call.active = true;
   try {
     const placed = await api("POST", "calls", call);
@@ -221,12 +225,21 @@ async function showFaults() {
       el("td", {}, JSON.stringify(f.effect)), el("td", {}, JSON.stringify(f.trigger || {})),
       el("td", {}, f.hits), el("td", {}, f.remaining === undefined ? "" : f.remaining),
       el("td", {}, el("button", { class: "small danger", type: "button",
-        onclick: async () => { await api("DELETE", `faults/${f.id}`); await refreshAll(); } }, "Delete")))));
+        onclick: () => removeFault(f.id) }, "Delete")))));
+}
+
+async function removeFault(id) {
+  try {
+    await api("DELETE", `faults/${id}`);
+    say("fault-message", `Rule ${id} deleted.`);
+  } catch (error) { say("fault-message", error.message, true); }
+  await refreshAll();
 }
 
 async function addFault(event) {
   event.preventDefault();
   const form = event.target;
+  say("fault-message", "");
   const answer = form.code.value.trim();
   const network = ["close", "truncate", "502", "503"].includes(answer);
   const rule = { effect: network ? { network: answer } : { code: answer } };
