@@ -4,10 +4,11 @@ when the app raises `DropConnection` (see drop.py)."""
 from __future__ import annotations
 
 import json
+import time
 
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import ErrorTask, WSGITask
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from .api.envelope import envelope
 from .config import Config
@@ -56,6 +57,22 @@ class SurfaceErrorTask(ErrorTask):
         self.write(data)
 
 
+class YieldingDispatcher(ThreadedTaskDispatcher):
+    """Waitress's task queue, whose I/O thread lets the workers run when they are all busy.
+
+    Waitress used to log "Task queue depth is N" there, and each of those writes, as a system
+    call, handed the GIL to the workers: quieting the warnings (45,000 lines in a 200k-call run)
+    cost the served mock 20-30% of its throughput (make bench P1). A yield at the same moment
+    keeps the throughput without the noise."""
+
+    def add_task(self, task) -> None:
+        super().add_task(task)
+        with self.lock:
+            busy = len(self.queue) > len(self.threads) - self.stop_count - self.active_count
+        if busy:
+            time.sleep(0)
+
+
 class DroppingChannel(HTTPChannel):
     task_class = DroppingTask
     error_task_class = SurfaceErrorTask
@@ -67,8 +84,11 @@ def make_server(app, config: Config):
     every second or so), so a few slow clients cannot hold every connection; a body over
     `max_body_size` is refused from its Content-Length (or as a chunked body passes it) before
     it is read, in the surface's own error format (`SurfaceErrorTask`)."""
+    dispatcher = YieldingDispatcher()
+    dispatcher.set_thread_count(config.threads)
     server = create_server(
         app,
+        _dispatcher=dispatcher,
         host=config.host,
         port=config.port,
         threads=config.threads,
