@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .api.envelope import envelope, reply
@@ -14,6 +14,7 @@ from .control.dashboard import blueprint as dashboard_blueprint
 from .control.directory import blueprint as directory_blueprint
 from .control.simulation import blueprint as simulation_blueprint
 from .control.views import blueprint as control_blueprint
+from .control.views import problem
 from .service import Service
 from .store.logstorage import StorageFailed
 from .surfaces import API_ROOT, CONTROL_ROOT, is_control
@@ -66,7 +67,7 @@ def _unexpected_error(error: Exception) -> Response:
 
 def _problem(status: int, message: str) -> Response:
     if is_control(request.path):
-        response = jsonify(error=message, field="")
+        response, status = problem(status, message)
         response.status_code = status
         return response
     return reply(envelope(str(status), "", message), status)

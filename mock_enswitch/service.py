@@ -22,7 +22,7 @@ from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
 from .domain import groups
-from .domain.calls import settle
+from .domain.calls import settle, unsettled
 from .domain.recordings import FileReply
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
@@ -186,7 +186,7 @@ class Service:
             self._db.replace_all(fresh.directory, fresh.families, self._seed_meta(fresh))
             self.switch.clock.reset()
             self.switch.outbox.clear()
-            self.switch.settle_after = float("-inf")
+            unsettled(self.switch)
         self.faults.reset()
         self.journal.clear()
 

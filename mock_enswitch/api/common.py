@@ -3,6 +3,8 @@ integer flags, and the documented meanings of each code."""
 
 from __future__ import annotations
 
+import re
+
 from .table import INTEGER, STRING, Param
 
 AUTH = (
@@ -41,7 +43,11 @@ CODES = {
 }
 
 
-def codes(*wanted: str, not_found: str = "") -> dict[str, str]:
-    """The meanings of `wanted` codes; a family says what its 404 means (`not_found`)."""
+def codes(*wanted: str, not_found: str = "", action: str | None = None) -> dict[str, str]:
+    """The meanings of `wanted` codes. A family says what its 404 means (`not_found`, its
+    domain's message: "... permission to view it."); `action` words it as a function's guide
+    does ("... permission to copy it.")."""
+    if action is not None:
+        not_found = re.sub(r"permission to \w+ it\.$", f"permission to {action} it.", not_found)
     meanings = {**CODES, "404": not_found}
     return {code: meanings[code] for code in wanted}

@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 from flask import Response, g
-from werkzeug.wsgi import wrap_file
 
 from ..domain.errors import ApiError
 from ..domain.recordings import FileReply
+from ..streaming import file_response
 
 SUCCESS_MESSAGE = "OK"
 
@@ -35,9 +35,7 @@ def file_reply(file: FileReply, environ: dict) -> Response:
     made as the socket takes it, so a long recording costs no memory; its length is known
     ahead, so the client sees Content-Length."""
     g.enswitch_code = "200"
-    body = wrap_file(environ, file.open())
-    response = Response(body, mimetype=file.mimetype, direct_passthrough=True)
-    response.headers["Content-Length"] = str(file.size)
+    response = file_response(file.open(), file.size, file.mimetype, environ)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response
 

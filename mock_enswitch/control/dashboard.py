@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
-from werkzeug.wsgi import wrap_file
 
 from ..domain import groups, live_calls, recording_rows
 from ..store.database import DIRECTORY_KINDS
+from ..streaming import file_response
 from .guard import TOKEN_COOKIE
 from .views import guard, problem, service
 
@@ -89,18 +89,12 @@ def recording_audio(recordgroup: int, uniqueid: str, recordid: str):
     """A stored recording's WAV, as recordings/get with wrap=none sends it, with ranges."""
 
     def find(switch):
-        now = switch.now()
-        rows = recording_rows.collection(switch.db).select(
-            "triple", (recordgroup, uniqueid, recordid)
-        )
-        visible = [row for row in rows if recording_rows.visible(row, now)]
-        return recording_rows.sound(visible[0], now) if visible else None
+        row = recording_rows.stored(switch.db, switch.now(), (recordgroup, uniqueid, recordid))
+        return recording_rows.sound(row, switch.now()) if row else None
 
     sound = service().read(find)
     if sound is None:
         return problem(404, f"No recording ({recordgroup}, {uniqueid}, {recordid}).")
-    body = wrap_file(request.environ, sound.open())
-    response = Response(body, mimetype=recording_rows.MIMETYPE, direct_passthrough=True)
-    response.headers["Content-Length"] = str(sound.size)
+    response = file_response(sound.open(), sound.size, recording_rows.MIMETYPE, request.environ)
     # Ranges (206), so the page's player can seek: the file is seekable, made as it is read.
     return response.make_conditional(request, accept_ranges=True, complete_length=sound.size)

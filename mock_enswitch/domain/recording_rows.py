@@ -162,3 +162,9 @@ def present(row: dict, now: int) -> dict[str, Any]:
         "migrated": "0",
     }
     return {k: v if k in NUMBER_COLUMNS else str(v) for k, v in values.items()}
+
+
+def stored(db: Database, now: int, triple: tuple[int, str, str]) -> dict | None:
+    """The recording (recordgroup, uniqueid, recordid) if it is stored and has not expired."""
+    rows = collection(db).select("triple", triple)
+    return rows[0] if rows and visible(rows[0], now) else None

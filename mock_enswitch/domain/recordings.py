@@ -43,6 +43,7 @@ from .recording_rows import (
     new_row,
     present,
     sound,
+    stored,
     visible,
 )
 
@@ -55,9 +56,8 @@ NUMERIC_SORT = {"expires", "start", "totaltime"}
 
 def find(call: Call, group_id: int, uniqueid: str, recordid: str) -> dict | None:
     """The recording if it exists, has not expired, and its group is in the caller's reach."""
-    rows = collection(call.switch.db).select("triple", (group_id, uniqueid, recordid))
-    row = rows[0] if rows else None
-    if row is None or not visible(row, call.switch.now()):
+    row = stored(call.switch.db, call.switch.now(), (group_id, uniqueid, recordid))
+    if row is None:
         return None
     if groups.find(call, group_id) is None:
         return None

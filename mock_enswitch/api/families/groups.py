@@ -7,6 +7,7 @@ decisions" / 2.4 (get, list and delete, which the guides leave open).
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from ...domain import groups
 from ...domain.access import CUSTOMER
@@ -131,10 +132,8 @@ GROUP_RECORD = Record(
 """A record group as get and list return it: the settings' columns, as the version had them."""
 
 
-def group_codes(*wanted: str, action: str = "access") -> dict[str, str]:
-    """The codes of a group function; its 404 says what the caller could not do, as the guide's
-    update page words it ("...permission to update it.")."""
-    return codes(*wanted, not_found=groups.NOT_FOUND.replace("access it", f"{action} it"))
+group_codes = functools.partial(codes, not_found=groups.NOT_FOUND)
+"""A group function's codes; `action=` words its 404 as the guide does ("...to update it.")."""
 
 
 FUNCTIONS: tuple[Function, ...] = (

@@ -7,6 +7,8 @@ send/sftp: no page documents them. Rate plan (403): documented for start only.
 
 from __future__ import annotations
 
+import functools
+
 from ...domain import live_calls, recording_rows, recordings
 from ...domain.audio import MIMETYPE
 from ...domain.recordings import GROUP_OR_CUSTOMER, RECORDING, SORT_KEYS
@@ -67,10 +69,8 @@ WITH_FILE = Record(
 )
 
 
-def recording_codes(*wanted: str, action: str = "view") -> dict[str, str]:
-    """The codes of a recording function; its 404 says what the caller could not do, as the
-    guides word it (get: "view it", copy: "copy it")."""
-    return codes(*wanted, not_found=recordings.NOT_FOUND.replace("view it", f"{action} it"))
+recording_codes = functools.partial(codes, not_found=recordings.NOT_FOUND)
+"""A recording function's codes; `action=` words its 404 as the guides do ("...to copy it.")."""
 
 
 FUNCTIONS: tuple[Function, ...] = (

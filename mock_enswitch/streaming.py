@@ -1,0 +1,18 @@
+"""A file sent as itself, made as the socket takes it: recordings/get with wrap=none and the
+dashboard's player both send recordings this way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from werkzeug.wsgi import wrap_file
+
+
+def file_response(opened: Any, size: int, mimetype: str, environ: dict) -> Response:
+    """`opened` (a seekable file-like object) through the server's file wrapper: waitress sends
+    from it as the socket takes it, so a long recording costs no memory; its length is known
+    ahead, so the client sees Content-Length."""
+    response = Response(wrap_file(environ, opened), mimetype=mimetype, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    return response
