@@ -30,8 +30,9 @@ FILES = {
     "people": "users.json",
     "record_groups": "record_groups.json",
     "recordings": "recordings.json",
+    "phones": "phones.json",
 }
-FAMILIES = ("record_groups", "recordings")
+FAMILIES = ("record_groups", "recordings", "phones")
 """Kinds whose records are checked by their family's rules after the checks here."""
 OPTIONAL = set(FAMILIES)
 
@@ -43,6 +44,7 @@ SHAPES: dict[str, dict[str, str]] = {
     "people": {"id": INT, "username": TEXT, "password": TEXT, "customer": INT, "role": INT},
     "record_groups": {"id": INT, "customer": INT, "name": TEXT},
     "recordings": {"recordgroup": INT, "uniqueid": TEXT, "start": INT},
+    "phones": {"id": INT, "name": TEXT, "customer": INT},
 }
 
 
@@ -58,7 +60,20 @@ class FixtureError(Exception):
 
 
 PRIVILEGES_USED = {
-    "roles": ("system owner", "reseller", "administrator", "record", "panel", "actions", "user"),
+    "roles": (
+        "system owner",
+        "reseller",
+        "administrator",
+        "record",
+        "panel",
+        "actions",
+        "user",
+        "residential",
+        "wholesale",
+        "callshop",
+        "cdrs",
+        "telephone line reports",
+    ),
     "rate_plans": ("recording",),
 }
 """The role privileges and plan features the mock checks (tests/test_fixtures.py keeps this in
@@ -273,6 +288,7 @@ REFERENCES = (
     ("people", "role", "roles"),
     ("record_groups", "customer", "customers"),
     ("recordings", "recordgroup", "record_groups"),
+    ("phones", "customer", "customers"),
 )
 
 

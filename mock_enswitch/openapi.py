@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api.functions import FUNCTIONS
-from .api.table import Default, Function, Param, Record
+from .api.table import INTEGER, Default, Function, Param, Record
 from .versions import Version, format_version
 
 ENVELOPE = "#/components/schemas/Response"
@@ -235,7 +235,18 @@ def data_schema(record: Record) -> dict[str, Any]:
         "required": [field.name for field in record.fields if field.required],
         "additionalProperties": not record.complete,
     }
-    return {"type": "array", "items": row} if record.many else row
+    if not record.many:
+        return row
+    rows = {"type": "array", "items": row}
+    if not record.countable:
+        return rows
+    count = {
+        "type": "object",
+        "properties": {"count": {"type": INTEGER, "description": "How many rows (count=1)."}},
+        "required": ["count"],
+        "additionalProperties": False,
+    }
+    return {"oneOf": [rows, count]}
 
 
 def envelope_schema(codes: list[str], data: dict[str, Any] | None) -> dict[str, Any]:

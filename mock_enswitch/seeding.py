@@ -17,17 +17,20 @@ from pathlib import Path
 from .api.functions import BY_PATH
 from .api.params import convert
 from .api.table import INTEGER
-from .domain import groups, recordings
+from .domain import cdrs, groups, phones, recordings
 from .domain.errors import BadRequest
 from .fixtures import FixtureError, Seed, load
 
 RULES: dict[str, tuple[str | None, Callable]] = {
     "record_groups": ("recording/groups/create", groups.from_fixture),
+    "phones": (None, phones.from_fixture),
     "recordings": (None, recordings.from_fixture),
 }
 """Each family, in seeding order: the function whose parameter rules its fixture records follow
 (None: the domain checks every field), and its domain's `from_fixture(record, person, seeded)`
-(`person(id)` looks a fixture user up; `seeded` holds the families completed before it)."""
+(`person(id)` looks a fixture user up; `seeded` holds the families completed before it).
+Call records have no file: the fixture recordings' calls have ended, so seeding gives each its
+record, as a simulated call's end would."""
 
 
 def seed(directory: Path) -> Seed:
@@ -43,6 +46,7 @@ def seed(directory: Path) -> Seed:
                 families[kind].append(from_fixture(record, people.get, families))
             except BadRequest as error:
                 raise FixtureError(f"{where}: field {error.key!r}: {error.message}") from None
+    families[cdrs.KIND] = cdrs.from_recordings(families["recordings"], families["phones"])
     return dataclasses.replace(loaded, families=families)
 
 

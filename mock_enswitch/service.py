@@ -21,7 +21,7 @@ from .api.dispatch import dispatch
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .config import Config
-from .domain import groups
+from .domain import groups, phones
 from .domain.calls import settle, unsettled
 from .domain.recordings import FileReply
 from .domain.switch import Switch
@@ -164,7 +164,9 @@ class Service:
                 if r.get(field) == record_id
             ]
             if users:
-                what = {"customers": "customer", "roles": "role", "rate_plans": "rate plan"}[kind]
+                what = {"customers": "customer", "people": "user", "roles": "role"}.get(
+                    kind, "rate plan"
+                )
                 raise FixtureError(f"{what} {record_id} is still used by {', '.join(users[:5])}")
             records[kind] = kept
             check_records(Path("."), records)
@@ -174,6 +176,7 @@ class Service:
     def _directory_with_groups(self) -> dict[str, list]:
         records: dict[str, list] = {kind: self._db.records(kind) for kind in DIRECTORY_KINDS}
         records["record_groups"] = groups.collection(self._db).all()  # they name customers
+        records["phones"] = phones.collection(self._db).all()  # and lines too
         records["recordings"] = []
         return records
 
@@ -200,7 +203,9 @@ REFERRERS = {
         ("user", "customer", "people"),
         ("customer", "parent", "customers"),
         ("record group", "customer", "record_groups"),
+        ("telephone line", "customer", "phones"),
     ),
+    "people": (("telephone line", "owner", "phones"),),
     "roles": (("user", "role", "people"),),
     "rate_plans": (("customer", "rate_plan", "customers"),),
 }

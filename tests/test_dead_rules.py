@@ -22,7 +22,7 @@ def client(app):
     [
         ({"function": "recording/groups/creat"}, "match.function", "recording/groups/create"),
         ({"function": "recording/grups/"}, "match.function", "recording/groups/"),
-        ({"function": "cdrs/list"}, "match.function", "has no function cdrs/list"),
+        ({"function": "faxes/list"}, "match.function", "has no function faxes/list"),
         (
             {"function": "recording/groups/create", "params": {"nmae": "x"}},
             "match.params.nmae",

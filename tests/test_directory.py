@@ -69,8 +69,15 @@ def test_removing_what_is_still_referred_to_is_refused(client):
 
 
 def test_removing_a_user_locks_them_out(client, api):
-    assert client.delete("/_mock/users/5").status_code == 204  # acme-user
-    assert code(api("user/login", user="acme-user")) == "401"
+    assert client.delete("/_mock/users/4").status_code == 204  # acme-recorder
+    assert code(api("user/login", user="acme-recorder")) == "401"
+
+
+def test_a_user_who_owns_a_line_stays_and_the_line_is_named(client, api):
+    reply = client.delete("/_mock/users/5")  # acme-user owns line 1002
+    assert reply.status_code == 400
+    assert "telephone line 2 (1002)" in reply.get_json()["error"]
+    assert code(api("user/login", user="acme-user")) == "200"
 
 
 def test_the_pytest_helpers(enswitch):

@@ -141,7 +141,16 @@ def test_extra_user_columns_stay_allowed(fixtures_copy):
 def test_the_family_files_are_optional(fixtures_copy):
     (fixtures_copy / "record_groups.json").unlink()
     (fixtures_copy / "recordings.json").unlink()
-    assert seed(fixtures_copy).families == {"record_groups": [], "recordings": []}
+    (fixtures_copy / "phones.json").unlink()
+    families = seed(fixtures_copy).families
+    assert families == {"record_groups": [], "recordings": [], "phones": [], "cdrs": []}
+
+
+def test_a_line_must_record_into_a_group_of_its_customer(fixtures_copy):
+    (fixtures_copy / "record_groups.json").write_text('[{"id": 1, "customer": 4, "name": "B"}]')
+    (fixtures_copy / "recordings.json").write_text("[]")
+    with pytest.raises(FixtureError, match=r"phones\.json: record 1 \(id 1\): field 'recordgroup'"):
+        seed(fixtures_copy)
 
 
 def test_recordings_need_their_group(fixtures_copy):

@@ -36,6 +36,11 @@ FUNCTIONS = [
     "recording/recordings/delete",
     "recording/recordings/copy",
     "recording/recordings/start",
+    "phones/get",
+    "phones/list",
+    "cdrs/list",
+    "cdrs/get",
+    "calls/active/list",
     "user/login",
 ]
 SINCE = {"recording/recordings/start": (4, 1)}

@@ -253,6 +253,7 @@ def test_start_is_refused_by_a_plan_without_recording(tmp_path, fixtures_copy):
         '[{"id": 1, "customer": 5, "name": "Budget"}]'
     )
     (fixtures_copy / "recordings.json").write_text("[]")
+    (fixtures_copy / "phones.json").write_text("[]")
     app = create_app(Config(fixtures_dir=fixtures_copy))
     try:
         client = app.test_client()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from .table import INTEGER, STRING, Param
+from ..domain.legs import DIRECTION_FILTERS, MATCH_MODES
+from ..versions import Version
+from .table import FIRST, INTEGER, MAX_INTEGER, MAX_STRING, STRING, Param
 
 AUTH = (
     Param("auth_username", STRING, "Authentication username.", auth=True),
@@ -32,6 +34,32 @@ VALIDATION = Param(
 FLAG = {"type": INTEGER, "choices": (0, 1)}
 """Integer parameters the guides describe as '1 to ..., 0 not to'."""
 
+PAGING = (
+    Param(
+        "limit",
+        INTEGER,
+        "Maximum number of rows; 0 for all.",
+        default=0,
+        minimum=0,
+        maximum=MAX_INTEGER,
+    ),
+    Param(
+        "offset",
+        INTEGER,
+        "Row to start at; 0 for the first.",
+        default=0,
+        minimum=0,
+        maximum=MAX_INTEGER,
+    ),
+    Param("descending", **FLAG, description="1 to sort descending.", default=0),
+)
+"""The list toolkit's paging and order (customers/list's rows, enswitch-api.md 1.3)."""
+
+COUNT = Param("count", **FLAG, description="1 to return a count instead of rows.", default=0)
+PAGES = Param(
+    "pages", **FLAG, description="1 to return reduced data for a page selector.", default=0
+)
+
 CODES = {
     "200": "Success.",
     "201": "Input passed validation. Only returned if validation=1.",
@@ -51,3 +79,33 @@ def codes(*wanted: str, not_found: str = "", action: str | None = None) -> dict[
         not_found = re.sub(r"permission to \w+ it\.$", f"permission to {action} it.", not_found)
     meanings = {**CODES, "404": not_found}
     return {code: meanings[code] for code in wanted}
+
+
+def party_filters(added: Version = FIRST, note: str = "") -> tuple[Param, ...]:
+    """The number filters of the call lists: caller name, then source, called and destination
+    type, match mode and number ("" for any; match modes our decision, legs.MATCH_MODES)."""
+    params = [
+        Param("callername_match", STRING, "How to match callername_number.",
+              default="contains", choices=MATCH_MODES, added=added, note=note),
+        Param("callername_number", STRING, "Caller name; empty for any.", default="",
+              max_length=MAX_STRING, added=added, note=note),
+    ]  # fmt: skip
+    for party, what in (("s", "source"), ("c", "called"), ("d", "destination")):
+        params += [
+            Param(f"{party}type", STRING, f"The {what} type (phone, ...); empty for any.",
+                  default="", max_length=MAX_STRING, added=added, note=note),
+            Param(f"{party}match", STRING, f"How to match {party}number.", default="contains",
+                  choices=MATCH_MODES, added=added, note=note),
+            Param(f"{party}number", STRING, f"The {what} number; empty for any.", default="",
+                  max_length=MAX_STRING, added=added, note=note),
+        ]  # fmt: skip
+    return tuple(params)
+
+
+DIRECTION = Param(
+    "direction",
+    STRING,
+    "Empty for all calls, in, internal, in_out (in and out, not internal), or out.",
+    default="",
+    choices=tuple(DIRECTION_FILTERS),
+)

@@ -7,10 +7,17 @@ module, and its fixture shape; this module only puts the families together.
 
 from __future__ import annotations
 
-from .families import groups, recordings, users
+from .families import calls, cdrs, groups, phones, recordings, users
 from .table import Function
 
-FUNCTIONS: tuple[Function, ...] = (*groups.FUNCTIONS, *recordings.FUNCTIONS, *users.FUNCTIONS)
+FUNCTIONS: tuple[Function, ...] = (
+    *groups.FUNCTIONS,
+    *recordings.FUNCTIONS,
+    *phones.FUNCTIONS,
+    *cdrs.FUNCTIONS,
+    *calls.FUNCTIONS,
+    *users.FUNCTIONS,
+)
 
 BY_PATH = {function.path: function for function in FUNCTIONS}
 

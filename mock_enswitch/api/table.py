@@ -91,6 +91,8 @@ class Record:
     fields: tuple[Param, ...]
     many: bool = False
     complete: bool = True
+    countable: bool = False
+    """A list that answers {"count": N} instead of its rows when called with count=1."""
 
     def at(self, version: Version) -> Record:
         return dataclasses.replace(self, fields=tuple(f for f in self.fields if f.at(version)))

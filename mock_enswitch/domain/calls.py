@@ -34,7 +34,7 @@ from typing import Any
 from ..store.database import Collection, Database
 from ..store.indexes import Index
 from ..suggest import did_you_mean
-from . import groups, recording_rows
+from . import cdrs, groups, phones, recording_rows
 from .errors import BadRequest
 from .switch import Switch
 
@@ -43,9 +43,13 @@ DIRECTIONS = ("inbound", "outbound", "internal")
 MAX_SECONDS = 10 * 86400
 """Our bound for a call's ring or talk time: ten days (a 1-hour recording is 57.6 MB)."""
 NUMBER_LENGTH = 40
+OTHER_END = {"outbound": "0412345678", "internal": "202"}
+"""The called number when not given: an outside number, another extension, or (inbound) the
+line (else extension 201)."""
 
 KIND_NAMES = {int: "an integer", str: "a string", bool: "true or false"}
 FIELDS: dict[str, type] = {
+    "phone": str,
     "recordgroup": int,
     "direction": str,
     "caller": str,
@@ -54,6 +58,7 @@ FIELDS: dict[str, type] = {
     "ringtime": int,
     "start": int,
     "active": bool,
+    "answered": bool,
 }
 
 
@@ -64,7 +69,11 @@ def collection(db: Database) -> Collection:
 
 @dataclass(frozen=True)
 class CallSpec:
-    recordgroup: int
+    recordgroup: int | None
+    """The group given with the call; None: the line's (if any) decides."""
+    phone: str
+    """The telephone line on the call ("" for none): the caller of an outbound or internal call,
+    the called party of an inbound one."""
     direction: str
     caller: str
     called: str
@@ -72,12 +81,15 @@ class CallSpec:
     ringtime: int
     start: int
     active: bool
+    answered: bool = True
 
     def as_call(self, uniqueid: str) -> dict[str, Any]:
         answered = self.start + self.ringtime
         return {
             "uniqueid": uniqueid,
             "recordgroup": self.recordgroup,
+            "phone": self.phone,
+            "answered": self.answered,
             "direction": self.direction,
             "caller": self.caller,
             "called": self.called,
@@ -88,7 +100,8 @@ class CallSpec:
 
 
 def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
-    """A call from JSON: every field but `recordgroup` optional; 400 naming the first bad one."""
+    """A call from JSON: `phone` or `recordgroup`, every other field optional; 400 naming the
+    first bad one. Unanswered (`answered` false), a call rings for its ring time and talks none."""
     if not isinstance(body, dict):
         raise BadRequest("", "Send the call as a JSON object.")
     for name, value in body.items():
@@ -99,11 +112,18 @@ def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
             raise BadRequest(name, f"Unknown field {name}{hint}.")
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
             raise BadRequest(name, f"{name} must be {KIND_NAMES[wanted]}, not {value!r}.")
-    if "recordgroup" not in body:
-        raise BadRequest("recordgroup", "recordgroup is required.")
+    if "recordgroup" not in body and "phone" not in body:
+        raise BadRequest("phone", "Give the call's phone (a line's name) or its recordgroup.")
     direction = body.get("direction", "inbound")
     if direction not in DIRECTIONS:
         raise BadRequest("direction", f"direction must be one of {', '.join(DIRECTIONS)}.")
+    phone = body.get("phone", "")
+    line_side = "called" if direction == "inbound" else "caller"
+    if phone and line_side in body and body[line_side] != phone:
+        raise BadRequest(line_side, f"The {line_side} of this call is its line, {phone}.")
+    answered = body.get("answered", True)
+    if not answered and body.get("talktime", 0):
+        raise BadRequest("talktime", "An unanswered call has no talk time.")
     for name in ("caller", "called"):
         text = body.get(name, "0")
         if len(text) > NUMBER_LENGTH or not text.removeprefix("+").isdigit():
@@ -112,7 +132,7 @@ def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
         if not 0 <= body.get(name, 0) <= MAX_SECONDS:
             raise BadRequest(name, f"{name} must be from 0 to {MAX_SECONDS} seconds.")
     active = body.get("active", False)
-    talktime = body.get("talktime", None if active else 30)
+    talktime = body.get("talktime", None if active else 30) if answered else 0
     ringtime = body.get("ringtime", 5)
     default_start = now - ringtime if active else now - ringtime - (talktime or 0)
     start = body.get("start", default_start)
@@ -124,29 +144,37 @@ def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
         raise BadRequest(
             "start", "A call that has not ended by now is in progress: place it with active true."
         )
+    default_extension = phone or "201"
     return CallSpec(
-        recordgroup=body["recordgroup"],
+        recordgroup=body.get("recordgroup"),
+        phone=phone,
         direction=direction,
-        caller=body.get("caller", "0412345678" if direction == "inbound" else "201"),
-        called=body.get("called", "201" if direction != "outbound" else "0412345678"),
+        caller=body.get("caller", "0412345678" if direction == "inbound" else default_extension),
+        called=body.get("called", OTHER_END.get(direction, default_extension)),
         talktime=talktime,
         ringtime=ringtime,
         start=start,
         active=active,
+        answered=answered,
     )
 
 
 def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
-    """Record the call as its group's settings say, and keep it while it goes on; the reply
-    says what decided."""
-    group = groups.collection(switch.db).get(spec.recordgroup)
-    if group is None:
-        raise BadRequest("recordgroup", f"No record group {spec.recordgroup}.")
+    """Record the call as its group's settings say (the group given, else its line's), and keep
+    it while it goes on; when it ends it is a call record. The reply says what decided."""
+    line, group = line_and_group(switch, spec)
     with switch.db.write():  # the call, its number and its recording in one write
         number = switch.db.next_id(KIND + ".sequence")
         call = spec.as_call(f"{spec.start}.{number}")
-        recorded, why = decide(group, call["direction"], number)
-        call.update(recorded=[], customer=group["customer"], live=1)
+        if group is None:
+            recorded, why = False, f"the line {spec.phone} has no record group"
+        elif not spec.answered:
+            recorded, why = False, "the call was not answered: nothing to record"
+        else:
+            recorded, why = decide(group, call["direction"], number)
+        customer = line["customer"] if line else group["customer"]
+        call.update(recordgroup=group["id"] if group else 0, recorded=[], customer=customer, live=1)
+        call.update(cdrs.line_names(line))
         made = []
         if recorded:
             made = record(switch, group, call, call["start"] + call["ringtime"])
@@ -156,6 +184,23 @@ def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
             collection(switch.db).insert(call)
             unsettled(switch)
     return {"uniqueid": call["uniqueid"], "recorded": recorded, "why": why, "recordings": made}
+
+
+def line_and_group(switch: Switch, spec: CallSpec) -> tuple[dict | None, dict | None]:
+    """The call's line (if `phone`) and the group that records it (if any): the one given, of
+    the line's customer, else the line's own."""
+    line = phones.by_name(switch.db, spec.phone) if spec.phone else None
+    if spec.phone and line is None:
+        raise BadRequest("phone", f"No telephone line named {spec.phone}.")
+    group_id = spec.recordgroup if spec.recordgroup is not None else line["recordgroup"]
+    if not group_id:
+        return line, None
+    group = groups.collection(switch.db).get(group_id)
+    if group is None:
+        raise BadRequest("recordgroup", f"No record group {group_id}.")
+    if line and group["customer"] != line["customer"]:
+        raise BadRequest("recordgroup", f"Record group {group_id} is not of the line's customer.")
+    return line, group
 
 
 def ended(call: dict, now: int) -> bool:
@@ -224,7 +269,9 @@ def unsettled(switch: Switch) -> None:
 
 
 def finish(switch: Switch, call: dict) -> None:
-    """An ended call: each recording it made goes to the group's addresses."""
+    """An ended call: it becomes a call record, and each recording it made goes to the group's
+    addresses."""
+    cdrs.collection(switch.db).insert(cdrs.new_record(call))
     group = groups.collection(switch.db).get(call["recordgroup"])
     if group is None or not group["email"]:
         return

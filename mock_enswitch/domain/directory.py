@@ -30,6 +30,16 @@ def reach(db: Database, customer_id: int, privileges: frozenset[str]) -> frozens
     return db.memo(("reach", customer_id, privileges), lambda: _reach(db, customer_id, privileges))
 
 
+def customer_name(db: Database, customer_id: int) -> str:
+    customer = db.record("customers", customer_id)
+    return customer["name"] if customer else ""
+
+
+def subtree(db: Database, customer_id: int) -> frozenset[int]:
+    """`customer_id` and every customer below it, at any depth."""
+    return db.memo(("subtree", customer_id), lambda: _subtree(db, customer_id))
+
+
 # Each call asks the above (who is calling, what they reach, what their plan allows); the
 # directory changes only at a reset, so the answers are kept in `db.memo` until then.
 
@@ -51,8 +61,12 @@ def _reach(db: Database, customer_id: int, privileges: frozenset[str]) -> frozen
         return frozenset(c["id"] for c in customers)
     if RESELLER not in privileges:
         return frozenset({customer_id})
+    return _subtree(db, customer_id)
+
+
+def _subtree(db: Database, customer_id: int) -> frozenset[int]:
     children: dict[int, list[int]] = {}
-    for customer in customers:
+    for customer in db.records("customers"):
         children.setdefault(customer["parent"], []).append(customer["id"])
     reached, pending = set(), [customer_id]
     while pending:

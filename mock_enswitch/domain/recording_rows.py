@@ -15,6 +15,7 @@ from typing import Any
 from ..store.database import Collection, Database
 from ..store.indexes import Index
 from .audio import MIMETYPE, Sound
+from .legs import sides
 
 KIND = "recordings"
 DAY = 86400
@@ -121,13 +122,19 @@ def file_name(row: dict) -> str:
     return f"record_{row['uniqueid'].replace('.', '')}_{row['recordid']}.wav"
 
 
+def path(row: dict) -> str:
+    """Where the switch keeps the file: `<customer>/<recordgroup>/YYYY/MM/DD/<name>` (the shape
+    of a real path in a client's webhook, ../shared/recordings.md section 2)."""
+    day = time.strftime("%Y/%m/%d", time.gmtime(row["start"]))
+    return f"{row['customer']}/{row['recordgroup']}/{day}/{file_name(row)}"
+
+
 def present(row: dict, now: int) -> dict[str, Any]:
     """A row as list and get return it: the recordings table's columns, as strings but three."""
     done = complete(row, now)
     end = row["ends"] if done else 0
-    inbound, outbound = row["direction"] in ("inbound",), row["direction"] in ("outbound",)
-    name = file_name(row)
-    day = time.strftime("%Y/%m/%d", time.gmtime(row["start"]))
+    inbound = row["direction"] == "inbound"
+    parties = sides(row["direction"], row["customer"], row["caller"], row["called"])
     values = {
         "uniqueid": row["uniqueid"],
         "recordid": row["recordid"],
@@ -138,14 +145,7 @@ def present(row: dict, now: int) -> dict[str, Any]:
         "talktime": max(0, (end if done else now) - row["answered"]),
         "expires": row["expires"],
         "complete": 1 if done else 0,
-        "scustomer": 0 if inbound else row["customer"],
-        "dcustomer": 0 if outbound else row["customer"],
-        "stype": "" if inbound else "phone",
-        "dtype": "" if outbound else "phone",
-        "ctype": "" if outbound else "phone",
-        "snumber": row["caller"],
-        "dnumber": row["called"],
-        "cnumber": row["called"],
+        **parties,
         "snumber_display": "",
         "dnumber_display": "",
         "callerid_internal": row["caller"] if not inbound else "",
@@ -154,10 +154,10 @@ def present(row: dict, now: int) -> dict[str, Any]:
         "asteriskid": row["uniqueid"],
         "spresent": 1,
         "machine": 0,
-        "name": name,
+        "name": file_name(row),
         "mimetype": MIMETYPE,
         "size": sound(row, now).size,
-        "path": f"{row['customer']}/{row['recordgroup']}/{day}/{name}",
+        "path": path(row),
         "stale": "0",
         "migrated": "0",
     }
@@ -168,3 +168,10 @@ def stored(db: Database, now: int, triple: tuple[int, str, str]) -> dict | None:
     """The recording (recordgroup, uniqueid, recordid) if it is stored and has not expired."""
     rows = collection(db).select("triple", triple)
     return rows[0] if rows and visible(rows[0], now) else None
+
+
+def recording_path(db: Database, uniqueid: str, now: int) -> str:
+    """The path of a call's recording (its first one still kept), or "" if none is: what a call
+    record's and an active call's `recording` field hold (our decision, cdrs.py)."""
+    rows = [row for row in collection(db).select("call", uniqueid) if visible(row, now)]
+    return path(min(rows, key=lambda row: row["id"])) if rows else ""

@@ -1,0 +1,82 @@
+"""Active calls: calls/active/list.
+
+Sources: ../shared/cdrs-phones.md section 6: the 3.13 page's parameters from 3.13; the longer
+list of the 4.4 guide (recursive, count, caller name, phone, number filters) from 4.4, the first
+page that shows them. Rows: the client model's fields (domain/active_calls.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ...domain import active_calls
+from ...domain.access import CUSTOMER
+from ..common import AUTH, COUNT, DIRECTION, FLAG, codes, party_filters
+from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
+
+LATER = {"added": (4, 4), "note": "our decision: the first guide that lists it"}
+
+ACTIVE_RECORD = Record(
+    fields=tuple(
+        Param(
+            name,
+            INTEGER if name in active_calls.ROW_NUMBERS else STRING,
+            f"The leg's {name}.",
+            required=True,
+        )
+        for name in active_calls.COLUMNS
+    ),
+    many=True,
+    countable=True,
+)
+
+FUNCTIONS = (
+    Function(
+        path="calls/active/list",
+        summary="Lists active calls.",
+        operation=active_calls.list_,
+        concerns=CUSTOMER,
+        success="200",
+        codes=codes("200", "400", "401", "402"),
+        privileges=("callshop", "telephone line reports", "user"),
+        returns='An array of call legs in progress, sorted; with count=1, {"count": N}.',
+        data=ACTIVE_RECORD,
+        params=(
+            *AUTH,
+            Param(
+                "customer",
+                INTEGER,
+                "ID of customer whose calls to list.",
+                default=Default.CALLER_CUSTOMER,
+                minimum=1,
+                maximum=MAX_INTEGER,
+            ),
+            Param(
+                "recursive", **FLAG, description="1 to include sub-customers.", default=0, **LATER
+            ),
+            dataclasses.replace(COUNT, **LATER),
+            DIRECTION,
+            Param(
+                "sort", STRING, "Field to sort by.", default="start", choices=active_calls.SORT_KEYS
+            ),
+            Param("descending", **FLAG, description="1 to sort descending.", default=0),
+            Param("names", **FLAG, description="1 to set number names.", default=0),
+            Param(
+                "callid",
+                STRING,
+                "The call ID of a specific call.",
+                default="",
+                max_length=MAX_STRING,
+            ),
+            Param(
+                "phone",
+                STRING,
+                "Source telephone line; empty for any.",
+                default="",
+                max_length=MAX_STRING,
+                **LATER,
+            ),
+            *party_filters(**LATER),
+        ),  # fmt: skip
+    ),
+)

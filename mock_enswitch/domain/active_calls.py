@@ -1,0 +1,119 @@
+"""calls/active/list: the simulated calls in progress, a row per leg.
+
+Sources: ../shared/cdrs-phones.md section 6 (parameters [DOC]; the row's fields from a client
+model whose first rows match the guide's table [CLIENT]). Our decisions where the guides are
+silent:
+
+- A call is one leg (legs.py); `answered` is its answer time, 0 while it rings; `status` is
+  "ringing" before the answer and "answer" after [INFER]; `recording` is the path of the
+  recording being written, "" when none is (as in call records, cdrs.py).
+- `customer` is an ID in the caller's reach (400 naming it otherwise); the guide's "all",
+  "recursive" and "system" are not taken: `recursive=1` (4.4) lists the customers below.
+- `names=1` is accepted: rows always carry the line's names (`callername_internal`).
+- The 4.4 guide's longer parameter list (recursive, count, caller name, phone and the number
+  filters) is served from 4.4: the version that added them is not in any page read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .access import Call
+from .calls import collection, ended
+from .cdrs import channel, customers, line_sides
+from .legs import DIRECTION_FILTERS, DIRECTIONS, party_filters
+from .recording_rows import recording_path
+
+SORT_KEYS = (
+    "start",
+    "cnumber",
+    "ctype",
+    "direction",
+    "dnumber",
+    "dtype",
+    "machine",
+    "peer",
+    "scustomer",
+    "snumber",
+    "stype",
+    "uniqueid",
+)
+"""The guide's sort keys, and its default "start" (which its list leaves out)."""
+NUMERIC_SORT = frozenset({"start", "machine", "peer", "scustomer"})
+ROW_NUMBERS = frozenset(
+    {"answered", "billing_peer", "dcustomer", "ingroup", "machine", "outgroup", "overmax"}
+    | {"peer", "scustomer", "spresent", "start"}
+)
+
+
+def present(call: dict, now: int, recording: str) -> dict[str, Any]:
+    """A call in progress as a row of calls/active/list (the client model's fields)."""
+    answer = call["start"] + call["ringtime"]
+    answered = answer if call.get("answered", True) and now >= answer else 0
+    parties = line_sides(call)
+    return {
+        "answered": answered,
+        "billing_peer": 0,
+        "callerid_external": "",
+        "callerid_internal": parties["callerid_internal"],
+        "callername_external": "",
+        "callername_internal": parties["callername_internal"],
+        "callid": call["uniqueid"],
+        "channel": channel(call),
+        "cnumber": parties["cnumber"],
+        "ctype": parties["ctype"],
+        "dcustomer": parties["dcustomer"],
+        "direction": DIRECTIONS[call["direction"]],
+        "dnumber": parties["dnumber"],
+        "dtype": parties["dtype"],
+        "ingroup": 0,
+        "machine": 0,
+        "outgroup": 0,
+        "overmax": 0,
+        "peer": 0,
+        "recording": recording,
+        "scustomer": parties["scustomer"],
+        "sip_callid": f"{call['uniqueid']}@mock-enswitch",
+        "snumber": parties["snumber"],
+        "spresent": 1,
+        "start": call["start"],
+        "status": "answer" if answered else "ringing",
+        "stype": parties["stype"],
+        "uniqueid": call["uniqueid"],
+    }
+
+
+COLUMNS = tuple(present({"start": 0, "ringtime": 0, "answered": True, "uniqueid": "0.0",
+                         "direction": "inbound", "customer": 0, "caller": "", "called": "",
+                         "phone": "", "callername": "", "callerid": ""}, 0, ""))  # fmt: skip
+"""The row's fields, in order (the table declares their types)."""
+
+
+def list_(call: Call, values: dict) -> list[dict] | dict:
+    db, now = call.switch.db, call.switch.now()
+    reached = set(customers(call, call.target, bool(values.get("recursive"))))
+    rows = [
+        present(live, now, recording_path(db, live["uniqueid"], now))
+        for live in collection(db).select("live", 1)
+        if live["customer"] in reached and not ended(live, now)
+    ]
+    rows = [row for row in rows if shown(row, values)]
+    if values.get("count"):
+        return {"count": len(rows)}
+    sort = values["sort"]
+    rows.sort(
+        key=(lambda r: int(r[sort])) if sort in NUMERIC_SORT else (lambda r: r[sort]),
+        reverse=bool(values["descending"]),
+    )
+    return rows
+
+
+def shown(row: dict, values: dict) -> bool:
+    if row["direction"] not in DIRECTION_FILTERS[values["direction"]]:
+        return False
+    if values["callid"] and row["callid"] != values["callid"]:
+        return False
+    phone = values.get("phone", "")
+    if phone and (row["stype"] != "phone" or row["snumber"] != phone):
+        return False
+    return party_filters(values, row)
