@@ -23,6 +23,7 @@ from .api.table import Function
 from .config import Config
 from .domain import groups, phones
 from .domain.calls import settle, unsettled
+from .domain.errors import BadRequest
 from .domain.recordings import FileReply
 from .domain.switch import Switch
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
@@ -135,19 +136,36 @@ class Service:
 
     def directory(self, kind: str) -> list[dict]:
         with self._lock:
+            if kind == phones.KIND:
+                return phones.collection(self._db).all()
             return self._db.records(kind)
 
     def add_to_directory(self, kind: str, record: dict) -> int:
-        """A customer, user, role or rate plan added at run time, checked as the fixture files
-        are, against all the rest (FixtureError); an `id` is given when the record has none."""
+        """A customer, user, role, rate plan or telephone line added at run time, checked as the
+        fixture files are, against all the rest (FixtureError); an `id` is given when the record
+        has none (a line always gets the next one: lines are numbered as stored)."""
         with self._lock:
             records = self._directory_with_groups()
+            if kind == phones.KIND and isinstance(record, dict):
+                record = {**record, "id": self._db.peek_id(kind)}
             if isinstance(record, dict) and "id" not in record:
                 record = {"id": max((r["id"] for r in records[kind]), default=0) + 1, **record}
-            records[kind] = [*records[kind], record]
+            existing = records[kind]
+            records[kind] = [*existing, record]
             check_records(Path("."), records)
-            self._db.replace_directory(kind, records[kind])
-            return record["id"]
+            if kind != phones.KIND:
+                self._db.replace_directory(kind, records[kind])
+                return record["id"]
+            try:
+                line = phones.from_fixture(record, self._person, {**records, kind: existing})
+            except BadRequest as error:
+                raise FixtureError(
+                    f"telephone line: field {error.key!r}: {error.message}"
+                ) from None
+            return phones.collection(self._db).insert({k: v for k, v in line.items() if k != "id"})
+
+    def _person(self, person_id: int) -> dict | None:
+        return self._db.record("people", person_id)
 
     def remove_from_directory(self, kind: str, record_id: int) -> bool:
         """Remove a record nothing else refers to (FixtureError naming what does); False if none
@@ -170,7 +188,10 @@ class Service:
                 raise FixtureError(f"{what} {record_id} is still used by {', '.join(users[:5])}")
             records[kind] = kept
             check_records(Path("."), records)
-            self._db.replace_directory(kind, kept)
+            if kind == phones.KIND:
+                phones.collection(self._db).delete([record_id])
+            else:
+                self._db.replace_directory(kind, kept)
             return True
 
     def _directory_with_groups(self) -> dict[str, list]:

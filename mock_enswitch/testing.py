@@ -252,16 +252,28 @@ class Enswitch:
     def add_rate_plan(self, **fields: Any) -> int:
         return self.control("POST", "rate_plans", fields)["id"]
 
+    def add_line(self, **fields: Any) -> int:
+        """A telephone line, e.g. add_line(name="1004", customer=3, owner=5, recordgroup=1,
+        description="Desk") -> its id; `place_call(phone="1004")` then calls on it."""
+        return self.control("POST", "phones", fields)["id"]
+
+    def lines(self) -> list[dict]:
+        """Every telephone line, whoever owns it (as stored: passwords included)."""
+        return self.control("GET", "phones")["phones"]
+
     def remove(self, kind: str, record_id: int) -> None:
-        """kind: customers, users, roles or rate_plans."""
+        """kind: customers, users, roles, rate_plans or phones."""
         self.control("DELETE", f"{kind}/{record_id}")
 
     # The switch around the API: calls, the clock, the outbox.
 
-    def place_call(self, recordgroup: int, **call: Any) -> dict:
-        """A call through a phone of `recordgroup` (direction, caller, called, talktime, ringtime,
-        start, active: see the README); the reply says whether it was recorded and why."""
-        return self.control("POST", "calls", {"recordgroup": recordgroup, **call})
+    def place_call(self, recordgroup: int | None = None, **call: Any) -> dict:
+        """A call on a line (`phone="1001"`: its record group decides the recording) or through
+        `recordgroup` (direction, caller, called, talktime, ringtime, start, active, answered: see
+        the README); the reply says whether it was recorded and why. When it ends it is a call
+        record (cdrs/list, cdrs/get); while it goes on, an active call (calls/active/list)."""
+        given = {"recordgroup": recordgroup} if recordgroup is not None else {}
+        return self.control("POST", "calls", {**given, **call})
 
     def hang_up(self, uniqueid: str) -> None:
         self.control("DELETE", f"calls/{uniqueid}")

@@ -1,4 +1,5 @@
-"""The /_mock/ directory at run time: customers, users, roles and rate plans added and removed
+"""The /_mock/ directory at run time: customers, users, roles, rate plans and telephone lines
+(`/_mock/phones`, as in phones.json) added and removed
 without a new fixture directory or a second server. Same shapes and checks as the fixture files
 (a record refused names its file, record and field as they would); a reset returns to them.
 
@@ -18,16 +19,22 @@ from .views import guard, json_body, no_content, problem, service
 blueprint = Blueprint("control_directory", __name__)
 blueprint.before_request(guard)
 
-KINDS = {"customers": "customers", "users": "people", "roles": "roles", "rate_plans": "rate_plans"}
+KINDS = {
+    "customers": "customers",
+    "users": "people",
+    "roles": "roles",
+    "rate_plans": "rate_plans",
+    "phones": "phones",
+}
 """URL name -> the directory kind (users are `people` inside, as in the fixture loader)."""
 
 
-@blueprint.get("/<any(customers, users, roles, rate_plans):name>")
+@blueprint.get("/<any(customers, users, roles, rate_plans, phones):name>")
 def list_records(name: str):
     return jsonify({name: service().directory(KINDS[name])})
 
 
-@blueprint.post("/<any(customers, users, roles, rate_plans):name>")
+@blueprint.post("/<any(customers, users, roles, rate_plans, phones):name>")
 def add_record(name: str):
     record = json_body()
     if not isinstance(record, dict):
@@ -38,7 +45,7 @@ def add_record(name: str):
         return problem(400, str(error), error.field)
 
 
-@blueprint.delete("/<any(customers, users, roles, rate_plans):name>/<int:record_id>")
+@blueprint.delete("/<any(customers, users, roles, rate_plans, phones):name>/<int:record_id>")
 def remove_record(name: str, record_id: int):
     try:
         removed = service().remove_from_directory(KINDS[name], record_id)

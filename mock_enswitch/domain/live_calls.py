@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import groups, recording_rows
+from . import groups, phones, recording_rows
 from .access import Call
 from .calls import collection, ended, record, settle, unsettled
 from .errors import BadRequest, NotFound, RoleDenied
@@ -30,7 +30,7 @@ def start_recording(switch: Switch, call: dict) -> None:
     (then it is the "unpause" of the guide, which changes nothing here)."""
     group = groups.collection(switch.db).get(call["recordgroup"])
     if group is None:
-        raise BadRequest("uniqueid", "The call's record group no longer exists.")
+        raise BadRequest("uniqueid", "The call's line has no record group to record into.")
     if call["recorded"]:
         return
     with switch.db.write():
@@ -48,6 +48,7 @@ def in_progress(switch: Switch) -> list[dict]:
             {
                 "uniqueid": call["uniqueid"],
                 "recordgroup": call["recordgroup"],
+                "phone": call.get("phone", ""),
                 "direction": call["direction"],
                 "caller": call["caller"],
                 "called": call["called"],
@@ -92,13 +93,19 @@ LIVE_CALL = LiveCall()
 LIVE_NOT_FOUND = "The call does not exist, or you do not have permission to view it."
 MAY_START = "administrator"
 """Besides actions or panel, start needs an administrator, a line's owner, or a user allowed
-every line [DOC]; the mock has no telephone lines yet, so only an administrator may."""
+every line [DOC]: here an administrator, or the owner of the call's line."""
 
 
 def start(call: Call, values: dict) -> None:
     """recording/recordings/start: the call's record group records it from now on. `channel`
-    picks the calling or called phone [DOC]; both are the call's group here (no lines yet)."""
-    if MAY_START not in call.caller.privileges:
+    picks the calling or called phone [DOC]; a simulated call has one line (legs.py), so both
+    record into the call's group: the one it was placed with, else its line's."""
+    if MAY_START not in call.caller.privileges and not owns_line(call, call.target):
         raise RoleDenied()
     if not call.validate_only:
         start_recording(call.switch, call.target)
+
+
+def owns_line(call: Call, live: dict) -> bool:
+    line = phones.by_name(call.switch.db, live.get("phone", "")) if live.get("phone") else None
+    return line is not None and line["owner"] == call.caller.person["id"]
