@@ -1,6 +1,6 @@
-"""`make bench`: P1, P2, P3 and P4 side by side in one run, with the machine and versions.
+"""`make bench`: P1 to P5 side by side in one run, with the machine and versions.
 
-    python benchmarks/run.py [--quick] [--only P1,P2,P3,P4] [--generator auto|wrk|python]
+    python benchmarks/run.py [--quick] [--only P1,P2,P3,P4,P5] [--generator auto|wrk|python]
 
 P1  requests/s of recording/groups/create and update through `mock-enswitch serve` (file and
     memory mode) against a bare Flask endpoint answering the same envelope from the same waitress
@@ -18,7 +18,10 @@ P4  call recordings: recording/recordings/list of 20 rows by time range with 1,0
     index); recording/recordings/get wrap=none of a 1-hour WAV (57.6 MB) through `serve
     --memory`: MB/s read in chunks by a client, and the server's RSS growth. The recordings are
     made by placing calls through the domain in process (record group 1 records every call).
-    --quick: 200 and 2,000 recordings, a 60 s recording.
+    --quick: 200 and 2,000 recordings, a 60 s recording. Each placed call also leaves its call
+    record, so the restart reads 100,000 of those too.
+P5  call records: cdrs/list of 20 rows by time range with 1,000 and 100,000 stored call records
+    (calls placed on line 1001, each with its recording), file and memory mode, in process.
 Absolute times drift on shared machines; read the ratios, which are measured in the same run.
 """
 
@@ -315,15 +318,16 @@ def count_label(count: int) -> str:
     return f"{count // 1000}k" if count >= 1000 and count % 1000 == 0 else str(count)
 
 
-def place_recordings(app, count: int) -> tuple[int, int]:
+def place_recordings(app, count: int, through: dict | None = None) -> tuple[int, int]:
     """`count` calls of 30 s, one a minute, through record group 1 (it records every call and
-    keeps the row 365 days), ending a day ago; returns a time range selecting `LISTED` of them
-    in the middle."""
+    keeps the row 365 days; or `through` another way, e.g. a line), ending a day ago; returns a
+    time range selecting `LISTED` of them in the middle."""
     first = int(time.time()) - 86400 - count * 60
+    through = through or {"recordgroup": 1}
 
     def place(switch) -> None:
         for index in range(count):
-            spec = {"recordgroup": 1, "start": first + index * 60, "talktime": 30}
+            spec = {**through, "start": first + index * 60, "talktime": 30}
             calls_domain.place(switch, calls_domain.parse(spec, switch.now()))
 
     app.extensions["mock_enswitch"].read(place)
@@ -338,13 +342,22 @@ def list_path(window: tuple[int, int]) -> str:
     )
 
 
+def cdrs_path(window: tuple[int, int]) -> str:
+    start, end = window
+    return f"/api/json/cdrs/list/?{ADMIN_QUERY};start={start};end={end}"
+
+
 def check_listed(answer: dict, where: str) -> None:
     if answer["responses"][0]["code"] != "200" or len(answer.get("data", ())) != LISTED:
-        raise SystemExit(f"P4 list on {where} answers {str(answer)[:300]}: fix the benchmark")
+        raise SystemExit(f"P4/P5 list on {where} answers {str(answer)[:300]}: fix the benchmark")
 
 
 def p4_list_costs(
-    counts: tuple[int, ...], tmp: Path | None, calls: int
+    counts: tuple[int, ...],
+    tmp: Path | None,
+    calls: int,
+    path_of=list_path,
+    through: dict | None = None,
 ) -> tuple[dict[int, float], dict[int, tuple[int, int]]]:
     """Median us per list call in process, for an app holding each count of recordings (memory
     mode, or file mode with the database `tmp/<count>.json`, left closed for the restart), and
@@ -356,12 +369,12 @@ def p4_list_costs(
         app = create_app(Config(db_path=db_path))
         logging_off()
         started = time.perf_counter()
-        window = windows[count] = place_recordings(app, count)
-        print(f"  ({count:,} recordings placed in {time.perf_counter() - started:.1f} s)")
+        window = windows[count] = place_recordings(app, count, through)
+        print(f"  ({count:,} calls placed in {time.perf_counter() - started:.1f} s)")
         client = app.test_client()
-        check_listed(client.get(list_path(window)).get_json(), f"{count:,} in process")
+        check_listed(client.get(path_of(window)).get_json(), f"{count:,} in process")
         apps[count] = app
-        paths[count] = (client, list_path(window))
+        paths[count] = (client, path_of(window))
     times: dict[int, list[float]] = {count: [] for count in counts}
     rounds = 5
     for _ in range(rounds):
@@ -535,10 +548,34 @@ def p4(quick: bool) -> None:
     )
 
 
+def p5(quick: bool) -> None:
+    """Call records: cdrs/list of 20 rows by time range, 1,000 and 100,000 calls stored (placed
+    on line 1001, so each also has its recording, which the rows link to)."""
+    print("P5: call records")
+    small, large = (200, 2_000) if quick else (1_000, 100_000)
+    labels = f"{count_label(small)}/{count_label(large)}"
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in ("memory", "file"):
+            costs, _ = p4_list_costs(
+                (small, large),
+                Path(tmp) if mode == "file" else None,
+                200 if quick else 1000,
+                path_of=cdrs_path,
+                through={"phone": "1001"},
+            )
+            ratio = costs[large] / costs[small]
+            row(
+                f"P5 cdrs/list {LISTED} by time, {mode}",
+                f"{costs[small]:.0f} us / {costs[large]:.0f} us at {labels}",
+                f"{ratio:.2f}x ({count_label(large)}/{count_label(small)})",
+                "met (<= 2x)" if ratio <= 2 else "NOT met (<= 2x)",
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter rounds (smoke run)")
-    parser.add_argument("--only", default="P1,P2,P3,P4", help="parts to run, e.g. P1 or P2,P4")
+    parser.add_argument("--only", default="P1,P2,P3,P4,P5", help="parts to run, e.g. P1 or P2,P4")
     parser.add_argument(
         "--generator",
         choices=("auto", "wrk", "python"),
@@ -558,6 +595,8 @@ def main() -> None:
         p3(args.quick)
     if "P4" in parts:
         p4(args.quick)
+    if "P5" in parts:
+        p5(args.quick)
     print()
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for what, measured, ratio, goal in rows:

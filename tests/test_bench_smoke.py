@@ -113,3 +113,16 @@ def test_p4_quick_lists_restarts_and_streams_recordings():
         if what.startswith("P4 list"):
             assert measured.endswith(" at 200/2k") and ratio.endswith("x (2k/200)")
             assert goal.startswith(("met", "NOT met"))
+
+
+def test_p5_quick_lists_call_records_at_both_sizes():
+    """Each list checks it got its 20 rows (check_listed), at 200 and 2,000 call records."""
+    run.rows.clear()
+    run.p5(quick=True)
+    assert [what for what, *_ in run.rows] == [
+        "P5 cdrs/list 20 by time, memory",
+        "P5 cdrs/list 20 by time, file",
+    ]
+    for _, measured, ratio, goal in run.rows:
+        assert measured.endswith(" at 200/2k") and ratio.endswith("x (2k/200)")
+        assert goal.startswith(("met", "NOT met"))
