@@ -29,7 +29,7 @@ from typing import Any
 
 from ..store.database import Collection, Database
 from ..store.indexes import Index
-from . import directory
+from . import directory, phones
 from .access import Call
 from .errors import BadRequest, NotFound
 from .legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
@@ -70,7 +70,9 @@ def line_names(line: dict | None) -> dict[str, str]:
 
 
 def new_record(call: dict) -> dict:
-    """The stored call record of an ended call."""
+    """The stored call record of an ended call: only what cannot be derived (its status is
+    whether it was answered; its line's names are the line's), as 100,000 records are read at
+    every restart."""
     answer = call["start"] + call["ringtime"]
     answered = call.get("answered", True) and call["ends"] >= answer
     return {
@@ -83,10 +85,11 @@ def new_record(call: dict) -> dict:
         "caller": call["caller"],
         "called": call["called"],
         "phone": call.get("phone", ""),  # calls stored before lines existed have none
-        "callername": call.get("callername", ""),
-        "callerid": call.get("callerid", ""),
-        "status": "answer" if answered else "cancel",
     }
+
+
+def status(record: dict) -> str:
+    return "answer" if record["answered"] else "cancel"
 
 
 def channel(call: dict) -> str:
@@ -112,7 +115,10 @@ def line_sides(call: dict) -> dict[str, Any]:
 
 def present(db: Database, record: dict, now: int) -> dict[str, Any]:
     """A call record as list and get return it (the C# client model's fields and types)."""
-    parties = line_sides(record)
+    line = phones.by_name(db, record["phone"]) if record["phone"] else None
+    if line is not None and line["customer"] != record["customer"]:
+        line = None  # removed since, and its name given to another customer's line
+    parties = line_sides({**record, **line_names(line)})
     answered, end = record["answered"], record["end"]
     customer = directory.customer_name(db, record["customer"])
     return {
@@ -126,7 +132,7 @@ def present(db: Database, record: dict, now: int) -> dict[str, Any]:
         "talktime": str(end - answered if answered else 0),
         "ingroup_time": "0",
         "outgroup_time": "0",
-        "status": record["status"],
+        "status": status(record),
         "direction": DIRECTIONS[record["direction"]],
         **{k: str(v) for k, v in parties.items()},
         "sname": parties["callername_internal"],
@@ -252,7 +258,7 @@ def kept(record: dict, values: dict) -> bool:
     """The filters a stored record answers without being presented."""
     if DIRECTIONS[record["direction"]] not in DIRECTION_FILTERS[values["direction"]]:
         return False
-    if values["status"] and record["status"] != values["status"]:
+    if values["status"] and status(record) != values["status"]:
         return False
     if values["callid"] and record["uniqueid"] != values["callid"]:
         return False
@@ -295,7 +301,6 @@ def from_recordings(recordings: list[dict], lines: list[dict]) -> list[dict]:
             "ringtime": row["answered"] - row["start"],
             "ends": row["ends"],
             "phone": line["name"] if line else "",
-            **line_names(line),
         }
         records[row["uniqueid"]] = {**new_record(call), "id": len(records) + 1}
     return list(records.values())
