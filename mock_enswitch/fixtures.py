@@ -164,6 +164,8 @@ def _check_values(path: Path, index: int, record: dict, kind: str) -> None:
     NUL, an ID past 32 bits, a near-miss privilege."""
     where = _where(path, index, record)
     for name, value in record.items():
+        if _too_wide(value):
+            raise FixtureError(f"{where}: field {name!r} holds an integer wider than 64 bits")
         if isinstance(value, str) and "\x00" in value:
             raise FixtureError(f"{where}: field {name!r} contains a NUL character")
         if name in ("name", "username") and value == "":
@@ -175,6 +177,18 @@ def _check_values(path: Path, index: int, record: dict, kind: str) -> None:
         hint = did_you_mean(privilege, used, cutoff=0.75) if isinstance(privilege, str) else ""
         if privilege not in used and hint:
             raise FixtureError(f"{where}: field 'privileges': unknown {privilege!r}{hint}")
+
+
+def _too_wide(value: Any) -> bool:
+    """An integer no database column holds (past 64 bits), anywhere in `value`: the stored file
+    is read back by orjson, which would turn it into a float."""
+    if isinstance(value, int):
+        return not -(2**63) <= value < 2**63
+    if isinstance(value, list):
+        return any(_too_wide(item) for item in value)
+    if isinstance(value, dict):
+        return any(_too_wide(item) for item in value.values())
+    return False
 
 
 def _check_fields(path: Path, index: int, record: Any, kind: str) -> None:

@@ -225,3 +225,23 @@ def test_the_shipped_fixtures_are_files_of_the_package_not_links():
         pytest.skip("not a git checkout")
     assert not [line for line in tracked.splitlines() if line.startswith("120000")]  # links
     assert {p.name for p in DEFAULT_DIR.glob("*.json")} >= {"users.json", "recordings.json"}
+
+
+def test_an_integer_wider_than_64_bits_is_refused(fixtures_copy):
+    """The database file is read back by orjson, which would make it a float."""
+    users = json.loads((fixtures_copy / "users.json").read_text())
+    users[0]["badge"] = {"serial": [2**64]}
+    (fixtures_copy / "users.json").write_text(json.dumps(users))
+    with pytest.raises(FixtureError, match=r"users\.json: record 1 \(id 1\): field 'badge'"):
+        seed(fixtures_copy)
+
+
+def test_a_wide_but_64_bit_integer_survives_a_restart(tmp_path, fixtures_copy):
+    users = json.loads((fixtures_copy / "users.json").read_text())
+    users[0]["badge"] = 2**63 - 1
+    (fixtures_copy / "users.json").write_text(json.dumps(users))
+    for _ in range(2):
+        app = create_app(Config(db_path=tmp_path / "db.json", fixtures_dir=fixtures_copy))
+        body = Api(app.test_client())("user/login", user="owner")
+        app.extensions["mock_enswitch"].close()
+        assert body["data"]["badge"] == 2**63 - 1

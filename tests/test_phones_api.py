@@ -4,7 +4,9 @@ control API and the pytest helpers, and calls placed on them."""
 from __future__ import annotations
 
 import pytest
-from conftest import code, key
+from conftest import Api, code, key
+
+from mock_enswitch import Config, create_app
 
 
 def names(body: dict) -> list[str]:
@@ -97,3 +99,13 @@ def test_the_pytest_helpers_for_lines(enswitch):
     placed = enswitch.place_call(phone="3001", direction="outbound", called="0299990000")
     body = enswitch.call("cdrs/get", user="acme-admin", uniqueid=placed["uniqueid"])
     assert body["data"]["snumber"] == "3001" and body["data"]["recording"]
+
+
+@pytest.mark.parametrize("version, shown", [("3.13", False), ("3.14", True)])
+def test_password_arrives_in_3_14(version, shown):
+    app = create_app(Config(enswitch_version=version))
+    try:
+        line = Api(app.test_client())("phones/get", name="1001", password=1)["data"]
+        assert ("password" in line) is shown
+    finally:
+        app.extensions["mock_enswitch"].close()
