@@ -7,7 +7,7 @@ import re
 
 from ..domain.legs import DIRECTION_FILTERS, MATCH_MODES
 from ..versions import Version
-from .table import FIRST, INTEGER, MAX_INTEGER, MAX_STRING, STRING, Param
+from .table import FIRST, INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Param
 
 AUTH = (
     Param("auth_username", STRING, "Authentication username.", auth=True),
@@ -109,3 +109,15 @@ DIRECTION = Param(
     default="",
     choices=tuple(DIRECTION_FILTERS),
 )
+
+
+def customer_param(description: str) -> Param:
+    """A function's `customer`: an ID, the caller's customer by default (reach: access.CUSTOMER)."""
+    return Param(
+        "customer",
+        INTEGER,
+        description,
+        default=Default.CALLER_CUSTOMER,
+        minimum=1,
+        maximum=MAX_INTEGER,
+    )

@@ -22,6 +22,7 @@ from .access import Call
 from .calls import collection, ended
 from .cdrs import channel, customers, line_sides
 from .legs import DIRECTION_FILTERS, DIRECTIONS, party_filters
+from .listing import ordered
 from .recording_rows import recording_path
 
 SORT_KEYS = (
@@ -100,12 +101,7 @@ def list_(call: Call, values: dict) -> list[dict] | dict:
     rows = [row for row in rows if shown(row, values)]
     if values.get("count"):
         return {"count": len(rows)}
-    sort = values["sort"]
-    rows.sort(
-        key=(lambda r: int(r[sort])) if sort in NUMERIC_SORT else (lambda r: r[sort]),
-        reverse=bool(values["descending"]),
-    )
-    return rows
+    return ordered(rows, values, NUMERIC_SORT)
 
 
 def shown(row: dict, values: dict) -> bool:

@@ -33,6 +33,7 @@ from . import directory, phones
 from .access import Call
 from .errors import BadRequest, NotFound
 from .legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
+from .listing import ordered, page
 from .recording_rows import recording_path
 
 KIND = "cdrs"
@@ -240,13 +241,7 @@ def list_(call: Call, values: dict) -> list[dict]:
         for row in sorted(rows, key=lambda r: (r["start"], r["uniqueid"])):
             firsts.setdefault(row["callid"], row)
         rows = list(firsts.values())
-    sort = values["sort"]
-    rows.sort(
-        key=(lambda r: int(r[sort])) if sort in NUMERIC_SORT else (lambda r: r[sort]),
-        reverse=bool(values["descending"]),
-    )
-    rows = rows[values["offset"] :]
-    return rows[: values["limit"]] if values["limit"] else rows
+    return page(ordered(rows, values, NUMERIC_SORT), values)
 
 
 def check_cost_customer(value: str) -> None:

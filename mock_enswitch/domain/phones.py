@@ -30,6 +30,7 @@ from ..suggest import did_you_mean
 from . import groups
 from .access import Call
 from .errors import BadRequest, NotFound
+from .listing import ordered, page
 
 KIND = "phones"
 NOT_FOUND = "The telephone line does not exist, or you do not have permission to view it."
@@ -107,12 +108,7 @@ def list_(call: Call, values: dict) -> list[dict] | dict:
         lines = [line for line in lines if line["owner"] == owner]
     if values["count"]:
         return {"count": len(lines)}
-    lines.sort(
-        key=lambda line: (line[values["sort"]], line["name"]), reverse=bool(values["descending"])
-    )
-    lines = lines[values["offset"] :]
-    if values["limit"]:
-        lines = lines[: values["limit"]]
+    lines = page(ordered(sorted(lines, key=lambda line: line["name"]), values), values)
     passwords = bool(values.get("password"))
     return [present(line, passwords and may_see_password(call, line)) for line in lines]
 

@@ -36,6 +36,7 @@ from .access import Call
 from .audio import MIMETYPE
 from .calls import parse
 from .errors import BadRequest, NotFound
+from .listing import ordered
 from .recording_rows import (
     KIND,
     collection,
@@ -105,12 +106,7 @@ def list_(call: Call, values: dict) -> list[dict]:
     rows = collection(call.switch.db).select(index, key, values["start"], end)
     shown = [present(row, now) for row in rows if visible(row, now)]
     shown = [row for row in shown if matches(row, values)]
-    sort = values["sort"]
-    shown.sort(
-        key=(lambda r: int(r[sort])) if sort in NUMERIC_SORT else (lambda r: r[sort]),
-        reverse=bool(values["descending"]),
-    )
-    return shown
+    return ordered(shown, values, NUMERIC_SORT)
 
 
 def matches(row: dict, values: dict) -> bool:

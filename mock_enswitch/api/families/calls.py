@@ -11,8 +11,8 @@ import dataclasses
 
 from ...domain import active_calls
 from ...domain.access import CUSTOMER
-from ..common import AUTH, COUNT, DIRECTION, FLAG, codes, party_filters
-from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
+from ..common import AUTH, COUNT, DIRECTION, FLAG, codes, customer_param, party_filters
+from ..table import INTEGER, MAX_STRING, STRING, Function, Param, Record
 
 LATER = {"added": (4, 4), "note": "our decision: the first guide that lists it"}
 
@@ -43,14 +43,7 @@ FUNCTIONS = (
         data=ACTIVE_RECORD,
         params=(
             *AUTH,
-            Param(
-                "customer",
-                INTEGER,
-                "ID of customer whose calls to list.",
-                default=Default.CALLER_CUSTOMER,
-                minimum=1,
-                maximum=MAX_INTEGER,
-            ),
+            customer_param("ID of customer whose calls to list."),
             Param(
                 "recursive", **FLAG, description="1 to include sub-customers.", default=0, **LATER
             ),

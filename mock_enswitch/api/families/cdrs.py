@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...domain import cdrs
 from ...domain.access import CUSTOMER as CUSTOMER_PARAM
-from ..common import AUTH, DIRECTION, FLAG, PAGING, codes, party_filters
+from ..common import AUTH, DIRECTION, FLAG, PAGING, codes, customer_param, party_filters
 from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
 
 UNIX_TIME = {"type": INTEGER, "minimum": 0, "maximum": MAX_INTEGER}
@@ -34,14 +34,7 @@ CDR_RECORD = Record(
     )  # fmt: skip
 )
 
-CUSTOMER = Param(
-    "customer",
-    INTEGER,
-    "ID of customer whose calls to list.",
-    default=Default.CALLER_CUSTOMER,
-    minimum=1,
-    maximum=MAX_INTEGER,
-)
+CUSTOMER = customer_param("ID of customer whose calls to list.")
 
 FUNCTIONS = (
     Function(
@@ -153,14 +146,7 @@ FUNCTIONS = (
                 max_length=MAX_STRING,
                 examples=("1770217174.110066",),
             ),
-            Param(
-                "customer",
-                INTEGER,
-                "Customer to get costs for.",
-                default=Default.CALLER_CUSTOMER,
-                minimum=1,
-                maximum=MAX_INTEGER,
-            ),
+            customer_param("Customer to get costs for."),
             Param(
                 "voipmonitor_url",
                 **FLAG,

@@ -12,7 +12,7 @@ import functools
 from ...domain import groups
 from ...domain.access import CUSTOMER
 from ...domain.groups import GROUP, MESSAGE_CHOICES, NEW_GROUP
-from ..common import AUTH, FLAG, VALIDATION, codes
+from ..common import AUTH, FLAG, VALIDATION, codes, customer_param
 from ..table import (
     INTEGER,
     MAX_INTEGER,
@@ -151,14 +151,7 @@ FUNCTIONS: tuple[Function, ...] = (
         params=(
             *AUTH,
             Param("name", STRING, "Name.", required=True, min_length=1, max_length=MAX_STRING),
-            Param(
-                "customer",
-                INTEGER,
-                "ID of customer to create in.",
-                default=Default.CALLER_CUSTOMER,
-                minimum=1,
-                maximum=MAX_INTEGER,
-            ),
+            customer_param("ID of customer to create in."),
             *group_fields(NEW_GROUP.__getitem__),
             VALIDATION,
         ),
@@ -215,14 +208,7 @@ FUNCTIONS: tuple[Function, ...] = (
         data=dataclasses.replace(GROUP_RECORD, many=True),
         params=(
             *AUTH,
-            Param(
-                "customer",
-                INTEGER,
-                "ID of customer whose record groups to list.",
-                default=Default.CALLER_CUSTOMER,
-                minimum=1,
-                maximum=MAX_INTEGER,
-            ),
+            customer_param("ID of customer whose record groups to list."),
         ),
     ),
     Function(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ...domain import phones
 from ...domain.access import CUSTOMER
-from ..common import AUTH, COUNT, FLAG, PAGES, PAGING, codes
-from ..table import INTEGER, MAX_INTEGER, STRING, Default, Function, Param, Record
+from ..common import AUTH, COUNT, FLAG, PAGES, PAGING, codes, customer_param
+from ..table import INTEGER, MAX_INTEGER, STRING, Function, Param, Record
 
 PASSWORD = Param(
     "password",
@@ -75,14 +75,7 @@ FUNCTIONS = (
         params=(
             *AUTH,
             COUNT,
-            Param(
-                "customer",
-                INTEGER,
-                "ID of customer whose lines to list.",
-                default=Default.CALLER_CUSTOMER,
-                minimum=1,
-                maximum=MAX_INTEGER,
-            ),
+            customer_param("ID of customer whose lines to list."),
             *PAGING,
             Param(
                 "owner",

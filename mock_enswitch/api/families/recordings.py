@@ -12,7 +12,7 @@ import functools
 from ...domain import live_calls, recording_rows, recordings
 from ...domain.audio import MIMETYPE
 from ...domain.recordings import GROUP_OR_CUSTOMER, RECORDING, SORT_KEYS
-from ..common import AUTH, FLAG, VALIDATION, codes
+from ..common import AUTH, FLAG, VALIDATION, codes, customer_param
 from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
 
 UNIX_TIME = {"type": INTEGER, "minimum": 0, "maximum": MAX_INTEGER}
@@ -86,14 +86,7 @@ FUNCTIONS: tuple[Function, ...] = (
         data=Record(fields=ROW.fields, many=True),
         params=(
             *AUTH,
-            Param(
-                "customer",
-                INTEGER,
-                "ID of customer whose recordings to list; not with recordgroup.",
-                default=Default.CALLER_CUSTOMER,
-                minimum=1,
-                maximum=MAX_INTEGER,
-            ),
+            customer_param("ID of customer whose recordings to list; not with recordgroup."),
             Param(
                 "recordgroup",
                 INTEGER,
