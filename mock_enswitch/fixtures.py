@@ -164,14 +164,14 @@ def _check_values(path: Path, index: int, record: dict, kind: str) -> None:
     NUL, an ID past 32 bits, a near-miss privilege."""
     where = _where(path, index, record)
     for name, value in record.items():
-        if _too_wide(value):
-            raise FixtureError(f"{where}: field {name!r} holds an integer wider than 64 bits")
         if isinstance(value, str) and "\x00" in value:
             raise FixtureError(f"{where}: field {name!r} contains a NUL character")
         if name in ("name", "username") and value == "":
             raise FixtureError(f"{where}: field {name!r} must not be empty")
         if name == "id" and isinstance(value, int) and value > MAX_ID:
             raise FixtureError(f"{where}: field 'id' must be at most {MAX_ID}")
+        if _too_wide(value):
+            raise FixtureError(f"{where}: field {name!r} holds an integer wider than 64 bits")
     for privilege in record.get("privileges", ()) if kind in PRIVILEGES_USED else ():
         used = PRIVILEGES_USED[kind]
         hint = did_you_mean(privilege, used, cutoff=0.75) if isinstance(privilege, str) else ""
