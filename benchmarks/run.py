@@ -496,19 +496,8 @@ def p4_stream(seconds: int, reads: int) -> dict[str, float]:
 def p4(quick: bool) -> None:
     print("P4: call recordings")
     small, large = (200, 2_000) if quick else (1_000, 100_000)
-    labels = f"{count_label(small)}/{count_label(large)}"
     with tempfile.TemporaryDirectory() as tmp:
-        for mode in ("memory", "file"):
-            costs, windows = p4_list_costs(
-                (small, large), Path(tmp) if mode == "file" else None, 200 if quick else 1000
-            )
-            ratio = costs[large] / costs[small]
-            row(
-                f"P4 list {LISTED} by time, {mode}",
-                f"{costs[small]:.0f} us / {costs[large]:.0f} us at {labels}",
-                f"{ratio:.2f}x ({count_label(large)}/{count_label(small)})",
-                "met (<= 2x)" if ratio <= 2 else "NOT met (<= 2x)",
-            )
+        windows = list_rows(f"P4 list {LISTED} by time", quick, Path(tmp))
         rounds = 1 if quick else 3
         restarts = {
             count: p4_restart(Path(tmp) / f"{count}.json", windows[count], rounds)
@@ -548,28 +537,35 @@ def p4(quick: bool) -> None:
     )
 
 
+def list_rows(what: str, quick: bool, tmp: Path, **how) -> dict[int, tuple[int, int]]:
+    """The memory and file rows of a list by time range at 1k and 100k stored (`how`: the list
+    and how calls are placed, see p4_list_costs); the time ranges listed (file mode's databases
+    stay in `tmp`)."""
+    small, large = (200, 2_000) if quick else (1_000, 100_000)
+    labels = f"{count_label(small)}/{count_label(large)}"
+    for mode in ("memory", "file"):
+        costs, windows = p4_list_costs(
+            (small, large), tmp if mode == "file" else None, 200 if quick else 1000, **how
+        )
+        ratio = costs[large] / costs[small]
+        row(
+            f"{what}, {mode}",
+            f"{costs[small]:.0f} us / {costs[large]:.0f} us at {labels}",
+            f"{ratio:.2f}x ({count_label(large)}/{count_label(small)})",
+            "met (<= 2x)" if ratio <= 2 else "NOT met (<= 2x)",
+        )
+    return windows
+
+
 def p5(quick: bool) -> None:
     """Call records: cdrs/list of 20 rows by time range, 1,000 and 100,000 calls stored (placed
     on line 1001, so each also has its recording, which the rows link to)."""
     print("P5: call records")
-    small, large = (200, 2_000) if quick else (1_000, 100_000)
-    labels = f"{count_label(small)}/{count_label(large)}"
     with tempfile.TemporaryDirectory() as tmp:
-        for mode in ("memory", "file"):
-            costs, _ = p4_list_costs(
-                (small, large),
-                Path(tmp) if mode == "file" else None,
-                200 if quick else 1000,
-                path_of=cdrs_path,
-                through={"phone": "1001"},
-            )
-            ratio = costs[large] / costs[small]
-            row(
-                f"P5 cdrs/list {LISTED} by time, {mode}",
-                f"{costs[small]:.0f} us / {costs[large]:.0f} us at {labels}",
-                f"{ratio:.2f}x ({count_label(large)}/{count_label(small)})",
-                "met (<= 2x)" if ratio <= 2 else "NOT met (<= 2x)",
-            )
+        list_rows(
+            f"P5 cdrs/list {LISTED} by time", quick, Path(tmp), path_of=cdrs_path,
+            through={"phone": "1001"},
+        )  # fmt: skip
 
 
 def main() -> None:

@@ -34,6 +34,8 @@ VALIDATION = Param(
 FLAG = {"type": INTEGER, "choices": (0, 1)}
 """Integer parameters the guides describe as '1 to ..., 0 not to'."""
 
+DESCENDING = Param("descending", **FLAG, description="1 to sort descending.", default=0)
+
 PAGING = (
     Param(
         "limit",
@@ -51,7 +53,7 @@ PAGING = (
         minimum=0,
         maximum=MAX_INTEGER,
     ),
-    Param("descending", **FLAG, description="1 to sort descending.", default=0),
+    DESCENDING,
 )
 """The list toolkit's paging and order (customers/list's rows, enswitch-api.md 1.3)."""
 
@@ -121,3 +123,11 @@ def customer_param(description: str) -> Param:
         minimum=1,
         maximum=MAX_INTEGER,
     )
+
+
+SOURCE_LINE = Param(
+    "phone", STRING, "Source telephone line; empty for any.", default="", max_length=MAX_STRING
+)
+CALLID = Param("callid", STRING, "The call ID of a call; empty for any.", default="",
+               max_length=MAX_STRING)  # fmt: skip
+"""The call lists' `phone` and `callid` filters (cdrs/list, calls/active/list)."""

@@ -84,9 +84,12 @@ def present(call: dict, now: int, recording: str) -> dict[str, Any]:
     }
 
 
-COLUMNS = tuple(present({"start": 0, "ringtime": 0, "answered": True, "uniqueid": "0.0",
-                         "direction": "inbound", "customer": 0, "caller": "", "called": "",
-                         "phone": "", "callername": "", "callerid": ""}, 0, ""))  # fmt: skip
+COLUMNS = (
+    "answered", "billing_peer", "callerid_external", "callerid_internal", "callername_external",
+    "callername_internal", "callid", "channel", "cnumber", "ctype", "dcustomer", "direction",
+    "dnumber", "dtype", "ingroup", "machine", "outgroup", "overmax", "peer", "recording",
+    "scustomer", "sip_callid", "snumber", "spresent", "start", "status", "stype", "uniqueid",
+)  # fmt: skip
 """The row's fields, in order (the table declares their types)."""
 
 

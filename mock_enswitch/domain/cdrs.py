@@ -143,7 +143,7 @@ def present(db: Database, record: dict, now: int) -> dict[str, Any]:
         "spresent": None,
         "customer": str(record["customer"]),
         "customer_name": customer,
-        "channel": channel({**record, "ringtime": 0}),
+        "channel": channel(record),
         "peer": 0,
         "ingroup": "0",
         "outgroup": "0",

@@ -11,8 +11,19 @@ import dataclasses
 
 from ...domain import active_calls
 from ...domain.access import CUSTOMER
-from ..common import AUTH, COUNT, DIRECTION, FLAG, codes, customer_param, party_filters
-from ..table import INTEGER, MAX_STRING, STRING, Function, Param, Record
+from ..common import (
+    AUTH,
+    CALLID,
+    COUNT,
+    DESCENDING,
+    DIRECTION,
+    FLAG,
+    SOURCE_LINE,
+    codes,
+    customer_param,
+    party_filters,
+)
+from ..table import INTEGER, STRING, Function, Param, Record
 
 LATER = {"added": (4, 4), "note": "our decision: the first guide that lists it"}
 
@@ -52,23 +63,10 @@ FUNCTIONS = (
             Param(
                 "sort", STRING, "Field to sort by.", default="start", choices=active_calls.SORT_KEYS
             ),
-            Param("descending", **FLAG, description="1 to sort descending.", default=0),
+            DESCENDING,
             Param("names", **FLAG, description="1 to set number names.", default=0),
-            Param(
-                "callid",
-                STRING,
-                "The call ID of a specific call.",
-                default="",
-                max_length=MAX_STRING,
-            ),
-            Param(
-                "phone",
-                STRING,
-                "Source telephone line; empty for any.",
-                default="",
-                max_length=MAX_STRING,
-                **LATER,
-            ),
+            CALLID,
+            dataclasses.replace(SOURCE_LINE, **LATER),
             *party_filters(**LATER),
         ),  # fmt: skip
     ),

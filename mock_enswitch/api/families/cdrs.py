@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from ...domain import cdrs
 from ...domain.access import CUSTOMER as CUSTOMER_PARAM
-from ..common import AUTH, DIRECTION, FLAG, PAGING, codes, customer_param, party_filters
+from ..common import (
+    AUTH,
+    CALLID,
+    DIRECTION,
+    FLAG,
+    PAGING,
+    SOURCE_LINE,
+    codes,
+    customer_param,
+    party_filters,
+)
 from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
 
 UNIX_TIME = {"type": INTEGER, "minimum": 0, "maximum": MAX_INTEGER}
@@ -52,7 +62,7 @@ FUNCTIONS = (
             Param("start", **UNIX_TIME, description="Start Unix timestamp.", default=0),
             Param("end", **UNIX_TIME, description="End Unix timestamp.", default=Default.NOW),
             Param("archive", **FLAG, description="1 to include archived calls.", default=0),
-            Param("callid", STRING, "Call ID; empty for any.", default="", max_length=MAX_STRING),
+            CALLID,
             Param(
                 "cost_customer",
                 STRING,
@@ -83,13 +93,7 @@ FUNCTIONS = (
             Param(
                 "peer", INTEGER, "Peer ID; 0 for any.", default=0, minimum=0, maximum=MAX_INTEGER
             ),
-            Param(
-                "phone",
-                STRING,
-                "Source telephone line; empty for any.",
-                default="",
-                max_length=MAX_STRING,
-            ),
+            SOURCE_LINE,
             Param("recurse", **FLAG, description="1 to include sub-customers.", default=0),
             Param(
                 "recorded",
