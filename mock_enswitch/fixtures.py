@@ -174,8 +174,10 @@ def _check_values(path: Path, index: int, record: dict, kind: str) -> None:
             raise FixtureError(f"{where}: field {name!r} holds an integer wider than 64 bits")
     for privilege in record.get("privileges", ()) if kind in PRIVILEGES_USED else ():
         used = PRIVILEGES_USED[kind]
-        hint = did_you_mean(privilege, used, cutoff=0.75) if isinstance(privilege, str) else ""
-        if privilege not in used and hint:
+        if privilege in used or not isinstance(privilege, str):
+            continue  # looking for a close name costs ~20 us: only for what is not one
+        hint = did_you_mean(privilege, used, cutoff=0.75)
+        if hint:
             raise FixtureError(f"{where}: field 'privileges': unknown {privilege!r}{hint}")
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from .api.params import convert
 from .api.table import INTEGER
 from .domain import cdrs, groups, phones, recordings
 from .domain.errors import BadRequest
-from .fixtures import FixtureError, Seed, load
+from .fixtures import DEFAULT_DIR, FixtureError, Seed, load
 
 RULES: dict[str, tuple[str | None, Callable]] = {
     "record_groups": ("recording/groups/create", groups.from_fixture),
@@ -61,3 +63,49 @@ def check_params(path: str, record: dict) -> None:
         if is_text == (param.type == INTEGER) or isinstance(value, (bool, list, dict, float)):
             raise BadRequest(name, f"must be {param.type}, not {value!r}.")
         convert(param, value if is_text else json.dumps(value))
+
+
+class SeedCache:
+    """The seed of a fixture directory, read and checked again only when its files change.
+
+    A reset "constructs again" from the files (a fixture edited between two tests is taken),
+    but reading and checking them cost ~2 ms of every reset, which the pytest fixture makes
+    before each test; the files almost never change. A change is seen from each file's inode,
+    size and modification and change times (nanoseconds), here and in the shipped directory a
+    directory may borrow from: an edit in place, a replacement by rename, an added or removed
+    file. The database copies what it stores (`replace_all`), so the kept seed stays as read."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._signature: tuple | None = None
+        self._seed: Seed | None = None
+
+    def seed(self) -> Seed:
+        signature = files_signature(self.directory)  # before reading: a change meanwhile shows
+        if self._seed is None or signature is None or signature != self._signature:
+            self._seed = seed(self.directory)  # a FixtureError keeps the old seed and signature
+            self._signature = signature
+        return self._seed
+
+
+SETTLED_NS = 2_000_000_000
+"""A file written in the last 2 s is read again at every reset: file times tick coarsely (a few
+ms on Linux, 2 s on FAT), so two same-size writes within one tick would look alike ("racy
+git"). A test that edits a fixture and resets at once always gets the edit."""
+
+
+def files_signature(directory: Path) -> tuple | None:
+    """What changes when any file of `directory` or the shipped fixtures does; None while one
+    was written too recently to tell (`SETTLED_NS`)."""
+    entries = []
+    settled = time.time_ns() - SETTLED_NS
+    for folder in dict.fromkeys((directory, DEFAULT_DIR)):
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                stat = entry.stat()
+                if max(stat.st_mtime_ns, stat.st_ctime_ns) > settled:
+                    return None
+                entries.append(
+                    (entry.path, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+                )
+    return tuple(sorted(entries))

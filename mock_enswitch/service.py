@@ -30,7 +30,7 @@ from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, sho
 from .fixtures import DEFAULT_DIR, FixtureError, Seed, check_records, read_settings
 from .journal import Journal
 from .logs import CallLog
-from .seeding import seed
+from .seeding import SeedCache
 from .store.database import DIRECTORY_KINDS, Database
 from .versions import NEWEST, format_version, parse_version
 
@@ -50,7 +50,8 @@ class Service:
             if (served := function.at(self.version)) is not None
         }
         self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
-        first = seed(self.fixtures_dir)  # checked before the database is opened or touched
+        self._seeds = SeedCache(self.fixtures_dir)
+        first = self._seeds.seed()  # checked before the database is opened or touched
         self.served = {
             path: frozenset(param.name for param in function.params)
             for path, function in self.functions.items()
@@ -202,10 +203,11 @@ class Service:
         return records
 
     def reset(self) -> None:
-        """Back to how the mock started: data from the fixtures (read again from their files) with
+        """Back to how the mock started: data from the fixtures (read again from their files when
+        they have changed, see `SeedCache`) with
         IDs restarting, the fault rules of --faults/--fail only, an empty journal and outbox,
         and the clock at real time."""
-        fresh = seed(self.fixtures_dir)
+        fresh = self._seeds.seed()
         with self._lock:
             self._db.replace_all(fresh.directory, fresh.families, self._seed_meta(fresh))
             self.switch.clock.reset()

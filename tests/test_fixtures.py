@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 from conftest import Api, code
 
-from mock_enswitch import Config, create_app
+from mock_enswitch import Config, create_app, seeding
 from mock_enswitch.fixtures import DEFAULT_DIR, FixtureError, load
 from mock_enswitch.seeding import seed
 
@@ -245,3 +247,64 @@ def test_a_wide_but_64_bit_integer_survives_a_restart(tmp_path, fixtures_copy):
         body = Api(app.test_client())("user/login", user="owner")
         app.extensions["mock_enswitch"].close()
         assert body["data"]["badge"] == 2**63 - 1
+
+
+@pytest.fixture
+def settled_copy(fixtures_copy, monkeypatch):
+    """The fixture copy as if written long ago (file times settled, see seeding.SETTLED_NS)."""
+    old = time.time() - 60
+    for path in fixtures_copy.iterdir():
+        os.utime(path, (old, old))
+    monkeypatch.setattr(seeding, "SETTLED_NS", 0)  # utime made the ctimes recent: trust them
+    return fixtures_copy
+
+
+def test_a_reset_takes_a_fixture_edited_just_before_even_at_the_same_size(fixtures_copy):
+    app = create_app(Config(fixtures_dir=fixtures_copy))
+    service, client = app.extensions["mock_enswitch"], app.test_client()
+
+    def customer_names():
+        return [c["name"] for c in client.get("/_mock/customers").get_json()["customers"]]
+
+    first = customer_names()[0]
+    for name in ("Switch Owner Lte", "Switch Owner Ltf", first):  # same size: the times differ
+        edit(fixtures_copy, "customers.json", lambda r, name=name: r[0].update(name=name))
+        assert client.post("/_mock/reset").status_code == 200
+        assert customer_names()[0] == name
+    service.close()
+
+
+def test_a_file_written_within_a_tick_of_the_clock_is_never_trusted(settled_copy, monkeypatch):
+    monkeypatch.setattr(seeding, "SETTLED_NS", 2_000_000_000)
+    assert seeding.files_signature(settled_copy) is None  # utime just now changed the ctimes
+    monkeypatch.setattr(seeding, "SETTLED_NS", 0)
+    assert seeding.files_signature(settled_copy) is not None
+
+
+def test_unchanged_fixtures_are_not_read_again_on_reset(settled_copy, monkeypatch):
+    app = create_app(Config(fixtures_dir=settled_copy))
+    service = app.extensions["mock_enswitch"]
+    reads = []
+    monkeypatch.setattr(seeding, "load", lambda d: reads.append(d) or load(d))
+    service.reset()
+    service.reset()
+    service.reset()
+    assert reads == []  # read once at start, then kept
+    (settled_copy / "users.json").write_text((settled_copy / "users.json").read_text() + " ")
+    service.reset()
+    assert reads == [settled_copy]
+    service.close()
+
+
+def test_what_a_reset_stores_is_a_copy_of_the_seed(settled_copy):
+    app = create_app(Config(fixtures_dir=settled_copy))
+    service = app.extensions["mock_enswitch"]
+    seed_roles = service._seeds.seed().directory["roles"]
+    kept = [list(role["privileges"]) for role in seed_roles]
+    service.reset()
+    stored = service.read(lambda switch: switch.db.tables()["roles"])
+    for role in stored.values():
+        role["privileges"].append("changed in place")
+    assert service._seeds.seed().directory["roles"] is seed_roles  # the same seed, kept
+    assert [role["privileges"] for role in seed_roles] == kept
+    service.close()

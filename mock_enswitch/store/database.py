@@ -156,12 +156,14 @@ class Database:
     ) -> None:
         """Drop everything and store this directory and these records (seeding and reset).
 
-        Every record carries its `id`; each kind's counter restarts after its highest id. The new
+        Every record carries its `id`; each kind's counter restarts after its highest id. The
+        records are copied down to their lists, so the caller may keep them (a reset reuses the
+        seed of unchanged fixture files) whatever is changed in the database later. The new
         data is built aside and swapped in as one write (in file mode one new snapshot, temp
         file then rename), so a crash leaves either all of the old data or all the new.
         """
         data: dict[str, dict[str, dict]] = {
-            kind: {str(record["id"]): dict(record) for record in directory.get(kind, [])}
+            kind: {str(record["id"]): _own_copy(record) for record in directory.get(kind, [])}
             for kind in DIRECTORY_KINDS
         }
         counters: dict[str, int] = {}
@@ -169,7 +171,7 @@ class Database:
             highest = 0
             for record in records:
                 table = data.setdefault(f"{kind}:{record['id'] // SHARD_SIZE}", {})
-                table[str(record["id"])] = dict(record)
+                table[str(record["id"])] = _own_copy(record)
                 highest = max(highest, record["id"])
             counters[kind] = highest + 1
         data[COUNTERS] = {str(COUNTER_DOC): counters}
@@ -290,3 +292,13 @@ class _Write:
             self._batch.__exit__(*exc)
         finally:
             self.db.lock.release()
+
+
+def _own_copy(value):
+    """`value` with every dict and list in it copied (strings, numbers and tuples are shared:
+    nothing changes them in place)."""
+    if isinstance(value, dict):
+        return {name: _own_copy(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_own_copy(item) for item in value]
+    return value
