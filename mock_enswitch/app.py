@@ -1,4 +1,5 @@
-"""The application factory: one Flask app per `Config`, the two blueprints apart."""
+"""The application factory: one app per `Config`: the Enswitch API (its own Werkzeug app, see
+api/views.py) mounted beside the Flask app of the control API and the dashboard."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import logging
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from .api.envelope import envelope, reply
-from .api.views import blueprint as api_blueprint
+from .api.envelope import failure
+from .api.views import EnswitchApi
 from .config import Config
 from .control.dashboard import blueprint as dashboard_blueprint
 from .control.directory import blueprint as directory_blueprint
@@ -17,7 +19,7 @@ from .control.views import blueprint as control_blueprint
 from .control.views import problem
 from .service import Service
 from .store.logstorage import StorageFailed
-from .surfaces import API_ROOT, CONTROL_ROOT, is_control
+from .surfaces import API_ROOT, CONTROL_ROOT, INTERNAL_ERROR, STORAGE_FAILED, is_control
 
 log = logging.getLogger("mock_enswitch")
 
@@ -29,7 +31,6 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_size  # the server refuses first; tests too
     service = Service(config)
     app.extensions["mock_enswitch"] = service
-    app.register_blueprint(api_blueprint, url_prefix=config.path_prefix.rstrip("/") + API_ROOT)
     app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(simulation_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(directory_blueprint, url_prefix=CONTROL_ROOT)
@@ -37,12 +38,14 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)
+    api_root = config.path_prefix.rstrip("/") + API_ROOT
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {api_root: EnswitchApi(service)})
     return app
 
 
 def _http_error(error: HTTPException) -> Response:
-    """Routing errors (no such URL, PUT, a body too large...) in the surface's own format, never
-    an HTML page; a 405 keeps its Allow header (RFC 9110)."""
+    """Routing errors (no such URL, PUT, a body too large...) in the surface's own format (the
+    envelope outside the control API), never an HTML page; a 405 keeps its Allow header."""
     message = error.description or error.name
     response = _problem(error.code or 500, message)
     for name, value in error.get_headers():
@@ -52,17 +55,13 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _storage_failed(error: StorageFailed) -> Response:
-    """The database file refused a write (disk full...): the storage has put memory back as the
-    file holds it, so the client is told plainly that nothing was stored (HTTP 500, as below)."""
     log.error("%s", error)
-    return _problem(500, f"The mock could not store the change: {error}.")
+    return _problem(500, STORAGE_FAILED.format(error=error))
 
 
 def _unexpected_error(error: Exception) -> Response:
-    """A bug of ours: the client still gets its surface's format (HTTP 500); the traceback goes
-    to the log."""
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return _problem(500, "Internal error in mock-enswitch; see its log.")
+    return _problem(500, INTERNAL_ERROR)
 
 
 def _problem(status: int, message: str) -> Response:
@@ -70,4 +69,4 @@ def _problem(status: int, message: str) -> Response:
         response, status = problem(status, message)
         response.status_code = status
         return response
-    return reply(envelope(str(status), "", message), status)
+    return failure(status, message)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 
-def file_response(opened: Any, size: int, mimetype: str, environ: dict) -> Response:
+def file_response(
+    opened: Any, size: int, mimetype: str, environ: dict, response_class: type = Response
+) -> Any:
     """`opened` (a seekable file-like object) through the server's file wrapper: waitress sends
     from it as the socket takes it, so a long recording costs no memory; its length is known
     ahead, so the client sees Content-Length."""
-    response = Response(wrap_file(environ, opened), mimetype=mimetype, direct_passthrough=True)
+    response = response_class(
+        wrap_file(environ, opened), mimetype=mimetype, direct_passthrough=True
+    )
     response.headers["Content-Length"] = str(size)
     return response

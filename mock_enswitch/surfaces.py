@@ -9,6 +9,12 @@ from __future__ import annotations
 
 API_ROOT = "/api/json"
 CONTROL_ROOT = "/_mock"
+STORAGE_FAILED = "The mock could not store the change: {error}."
+"""The database file refused a write (disk full...): the storage has put memory back as the file
+holds it, so the client is told plainly that nothing was stored (HTTP 500)."""
+INTERNAL_ERROR = "Internal error in mock-enswitch; see its log."
+"""A bug of ours: the client still gets its surface's format (HTTP 500); the traceback goes to
+the log."""
 
 
 def is_control(path: str) -> bool:

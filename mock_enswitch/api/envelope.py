@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, g
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from ..domain.errors import ApiError
 from ..domain.recordings import FileReply
@@ -30,21 +31,43 @@ def error_body(error: ApiError) -> dict:
     return envelope(error.code, error.key, error.message)
 
 
-def file_reply(file: FileReply, environ: dict) -> Response:
+class Reply(Response):
+    """A reply of the Enswitch API, with the code it carries: what the journal records."""
+
+    code = ""
+
+
+def file_reply(file: FileReply, environ: dict) -> Reply:
     """A file as itself (recordings/get with wrap=none), through the server's file wrapper:
     made as the socket takes it, so a long recording costs no memory; its length is known
     ahead, so the client sees Content-Length."""
-    g.enswitch_code = "200"
-    response = file_response(file.open(), file.size, file.mimetype, environ)
+    response = file_response(file.open(), file.size, file.mimetype, environ, Reply)
+    response.code = "200"
     response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response
 
 
-def reply(body: dict, status: int = 200) -> Response:
+def reply(body: dict, status: int = 200) -> Reply:
     """The reply as Enswitch sends it: fields in their order, UTF-8, one line. The stdlib's C
-    encoder directly: bodies hold only JSON types, so Flask's provider (which adds a `default`
+    encoder directly: bodies hold only JSON types, so a JSON provider (Flask's adds a `default`
     for dates and dataclasses) has nothing to add but its cost."""
-    g.enswitch_code = body["responses"][0]["code"]
-    return Response(
+    response = Reply(
         json.dumps(body, ensure_ascii=False) + "\n", status=status, mimetype="application/json"
     )
+    response.code = body["responses"][0]["code"]
+    return response
+
+
+def failure(status: int, message: str, headers: dict | None = None) -> Reply:
+    """A reply the call itself did not make (a body too large, a method not allowed, a crash):
+    the envelope with the HTTP status as its code, and the same HTTP status."""
+    response = reply(envelope(str(status), "", message), status)
+    response.headers.update(headers or {})
+    return response
+
+
+def http_error_reply(error: HTTPException) -> Reply:
+    """Werkzeug's HTTP errors (413, a malformed body...) as envelopes, never an HTML page; a 405
+    keeps its Allow header (RFC 9110)."""
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+    return failure(error.code or 500, error.description or error.name, headers)

@@ -6,16 +6,17 @@ shows or matches on messages sees what the real switch would send.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Mapping
 
-from flask import Response, current_app, g, json
+from werkzeug.wrappers import Response
 
 from ..domain.errors import STANDARD_MESSAGES
 from ..drop import DropConnection, can_drop
 from ..faults import Effect
-from .envelope import envelope, reply
+from .envelope import Reply, envelope, reply
 
 PROXY_PAGE = (
     "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n"
@@ -44,18 +45,21 @@ def faulted_reply(effect: Effect, environ: dict, documented: Mapping[str, str]) 
         return reply(envelope(effect.code, effect.key, message))
     if effect.network is None:
         return None
-    g.enswitch_code = effect.network
     if effect.network == "close":
         if can_drop(environ):
-            return current_app.response_class(_drop(), mimetype="application/json")
-        return current_app.response_class(b"", headers={"Connection": "close"})
-    if effect.network == "truncate":
+            response = Reply(_drop(), mimetype="application/json")
+        else:
+            response = Reply(b"", headers={"Connection": "close"})
+    elif effect.network == "truncate":
         whole = json.dumps(envelope("200", data={"id": 1}))
-        return current_app.response_class(whole[: len(whole) // 2], mimetype="application/json")
-    status = PROXY_STATUS[effect.network]
-    return current_app.response_class(
-        PROXY_PAGE.format(status=status), status=int(effect.network), mimetype="text/html"
-    )
+        response = Reply(whole[: len(whole) // 2], mimetype="application/json")
+    else:
+        status = PROXY_STATUS[effect.network]
+        response = Reply(
+            PROXY_PAGE.format(status=status), status=int(effect.network), mimetype="text/html"
+        )
+    response.code = effect.network
+    return response
 
 
 def _drop():
