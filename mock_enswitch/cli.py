@@ -203,10 +203,10 @@ class EnvironmentNamingCommand(click.Command):
     show_default=True,
     type=click.IntRange(1),
     envvar=env("threads"),
-    help="Worker threads of the WSGI server.",
+    help="Threads for calls that may sleep (fault delays); the others run on the event loop.",
 )
 def serve(memory: bool, fail: tuple[str, ...], allowed_hosts: tuple[str, ...], **options) -> None:
-    """Serve the mock API with the production WSGI server (waitress)."""
+    """Serve the mock API with the production server (uvicorn)."""
     try:
         hosts = tuple(check_allowed_host(name) for name in allowed_hosts)
     except ValueError as error:
@@ -230,6 +230,7 @@ def not_ready(environ, start_response):
 
 def run(config: Config) -> None:
     from . import create_app
+    from .api.views import may_wait
     from .logs import CallLog, configure_server_logging
     from .server import make_server
 
@@ -256,6 +257,7 @@ def run(config: Config) -> None:
         ) from None
     server.application = app
     service = app.extensions["mock_enswitch"]
+    server.serve_waiting_calls_on_threads(may_wait(service))
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
     host, port = server.effective_host, server.effective_port

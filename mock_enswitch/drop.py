@@ -2,7 +2,7 @@
 
 A fault rule with the `close` effect must look, to the client, like a switch that hung up: no
 status line, no headers. WSGI has no way to say that, so the app raises `DropConnection` from its
-response body before any byte is written, and our waitress task (server.py), seeing it, writes
+response body before any byte is written, and the server's bridge (bridge.py), seeing it, writes
 nothing and closes the connection. Under other servers (Flask's test client) the app falls back
 to an empty reply with `Connection: close`; `can_drop(environ)` tells which.
 """

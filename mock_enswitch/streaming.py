@@ -12,9 +12,9 @@ from werkzeug.wsgi import wrap_file
 def file_response(
     opened: Any, size: int, mimetype: str, environ: dict, response_class: type = Response
 ) -> Any:
-    """`opened` (a seekable file-like object) through the server's file wrapper: waitress sends
-    from it as the socket takes it, so a long recording costs no memory; its length is known
-    ahead, so the client sees Content-Length."""
+    """`opened` (a seekable file-like object) through the server's file wrapper: the server
+    (bridge.FileBlocks) sends it block by block as the socket takes them, so a long recording
+    costs no memory; its length is known ahead, so the client sees Content-Length."""
     response = response_class(
         wrap_file(environ, opened), mimetype=mimetype, direct_passthrough=True
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def request(server, method: str, path: str, body: bytes | None = None, headers=N
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, response.headers, response.read()  # names case-insensitive
     finally:
         connection.close()
 
@@ -257,10 +258,28 @@ def test_valid_utf8_in_every_body_is_stored_as_sent(server):
 # 8. stderr noise.
 
 
-def test_waitress_queue_depth_warnings_are_quiet():
-    import logging
+def test_a_loaded_server_prints_only_its_own_lines():
+    """The server under 16 concurrent connections, then stopped: one line per call, its start
+    and stop lines, nothing from the serving stack (waitress once printed 45,000 queue warnings
+    in a 200k-call run; uvicorn says it started, shuts down, waits for connections...)."""
+    with LiveServer("--memory") as live:
 
-    from mock_enswitch.logs import configure_server_logging
+        def calls() -> None:
+            for _ in range(25):
+                request(live, "GET", "/api/json/recording/groups/list/")
 
-    configure_server_logging()
-    assert not logging.getLogger("waitress.queue").isEnabledFor(logging.WARNING)
+        threads = [threading.Thread(target=calls) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        output = live.stop()
+    lines = output.splitlines()
+    calls_logged = [line for line in lines if " mock_enswitch.api GET " in line]
+    assert len(calls_logged) == 16 * 25
+    others = [line for line in lines if line not in calls_logged]
+    assert others[:2] == [
+        f"mock-enswitch 4.4 serving http://127.0.0.1:{live.port}/api/json/ (data: memory)",
+        f"ready on port {live.port}",
+    ]
+    assert others[2:] == ["mock-enswitch stopped"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -170,3 +172,37 @@ def test_control_token_over_http():
         assert control(server, "GET", "faults")[0] == 401
         assert control(server, "GET", "faults", token="t0ken") == (200, {"faults": []})
         assert control(server, "GET", "health")[0] == 200
+
+
+def test_a_delayed_call_holds_up_no_other_call(server):
+    control(
+        server,
+        "POST",
+        "faults",
+        {"match": {"function": "recording/groups/create"}, "effect": {"delay": 2}},
+    )
+    answers = {}
+
+    def slow_create() -> None:
+        answers["create"] = server.call("recording/groups/create", **ADMIN, name="Slow")
+
+    started = time.monotonic()
+    thread = threading.Thread(target=slow_create)
+    thread.start()
+    time.sleep(0.2)  # the create is waiting now
+    for _ in range(5):
+        assert code(server.call("recording/groups/list", **ADMIN)) == "200"
+    listed = time.monotonic() - started
+    thread.join()
+    assert listed < 1.5 and time.monotonic() - started >= 2
+    assert code(answers["create"]) == "200"
+
+
+def test_a_dropped_connection_leaves_no_error_in_the_log():
+    with LiveServer("--memory", "--fail", "recording/groups/create=close") as live:
+        with pytest.raises(http.client.RemoteDisconnected):
+            raw_get(live, "/api/json/recording/groups/create/")
+        assert code(live.call("recording/groups/list", **ADMIN)) == "200"
+        output = live.stop()
+    assert "Error" not in output and "Traceback" not in output and "500" not in output
+    assert "function=recording/groups/create user= code=close fault=1" in output

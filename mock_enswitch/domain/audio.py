@@ -98,9 +98,10 @@ class Sound:
 
 
 class SoundFile:
-    """A Sound as a read-only, seekable file. Served as `wsgi.file_wrapper`, waitress sends it
-    straight from here as the socket takes it, instead of buffering what an iterator yields as
-    fast as it can (8 threads each holding a download's buffers grew the server by ~90 MB)."""
+    """A Sound as a read-only, seekable file. Served through `wsgi.file_wrapper`, the server
+    reads it block by block as the socket takes them, instead of buffering what an iterator
+    yields as fast as it can (under waitress, 8 threads each holding a download's buffers grew
+    the server by ~90 MB)."""
 
     def __init__(self, sound: Sound) -> None:
         self.sound = sound

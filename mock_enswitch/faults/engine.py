@@ -117,6 +117,12 @@ class FaultEngine:
         so a call with no rules about builds no description of itself for them."""
         return bool(self._rules)
 
+    @property
+    def may_delay(self) -> bool:
+        """Whether a rule in force delays its calls (a hint, read without the lock): the server
+        runs calls on its event loop, and only those that may sleep on a thread."""
+        return any(active.rule.effect.delay is not None for active in self._rules)
+
     def decide(self, call: dict[str, Any]) -> Decision:
         """The rule that fires for `call`, if any, and why each other rule did not.
 

@@ -1,0 +1,167 @@
+"""The WSGI app served by uvicorn: each call run on the event loop itself, or on a thread when it
+may wait.
+
+A call of the mock never waits for I/O (TinyDB in memory or a memory-mapped log), so it runs
+right on the event loop: no hand-off to a worker thread and back, which under waitress cost more
+of each request than the call itself (make bench, P1). a2wsgi, the well-kept bridge, hands every
+call to a thread and served the mock at ~760 requests/s against ~3,000 for this one in the same
+run. Only a call that may sleep (a fault delay: `may_wait(environ)`) goes to a thread, so it
+never holds up the others.
+
+Also here, as waitress did it: a body over `max_body` is refused before it is read (the app gives
+the 413 in its surface's format from the Content-Length alone, then the connection is closed);
+a `close` fault drops the connection with no reply (drop.py); a file is sent as the socket takes
+it, in blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from .drop import DROP_KEY, DropConnection
+
+DROP_EXTENSION = "mock_enswitch.drop"
+"""In the ASGI scope's extensions, what the server (server.py) gives to drop the connection with
+nothing written: how a `close` fault reaches the socket."""
+FILE_BLOCK = 256 * 1024
+"""A file reply is read and written in blocks of this size (Werkzeug asks for 8 KiB)."""
+
+
+class FileBlocks:
+    """`wsgi.file_wrapper`: a file reply, recognised by the bridge and sent block by block as
+    the socket takes them (a 1-hour recording costs no memory)."""
+
+    def __init__(self, file: Any, block_size: int = FILE_BLOCK) -> None:
+        self.file = file
+        self.block_size = max(block_size, FILE_BLOCK)
+
+    def __iter__(self):
+        while block := self.file.read(self.block_size):
+            yield block
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class WsgiOnAsgi:
+    """An ASGI app (for uvicorn) that runs the WSGI `app`."""
+
+    def __init__(
+        self,
+        app: Callable,
+        max_body: int,
+        threads: int,
+        may_wait: Callable[[dict], bool] = lambda environ: False,
+    ) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.may_wait = may_wait
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mock-call")
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":  # no lifespan or websocket here
+            return
+        environ = self.environ(scope)
+        body, too_large = await self.read_body(environ, receive)
+        environ["wsgi.input"] = io.BytesIO(body)
+        if too_large:  # the app refuses from the length alone; what was not read stays unread
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # chunked: the length read so far
+            environ["CONTENT_LENGTH"] = str(max(too_large, self.max_body + 1))
+        started: list = []
+
+        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
+            started[:] = [status, headers]
+
+        if self.may_wait(environ):
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.pool, self.app, environ, start_response)
+        else:
+            result = self.app(environ, start_response)
+        try:
+            await self.respond(scope, send, result, started, close=bool(too_large))
+        except DropConnection:
+            scope["extensions"][DROP_EXTENSION]()
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    def environ(self, scope: dict) -> dict:
+        server = scope.get("server") or ("localhost", 80)
+        client = scope.get("client") or ("", 0)
+        environ = {
+            "REQUEST_METHOD": scope["method"],
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(scope["raw_path"]).decode("latin-1"),
+            "QUERY_STRING": scope["query_string"].decode("latin-1"),
+            "SERVER_NAME": str(server[0]),
+            "SERVER_PORT": str(server[1]),
+            "SERVER_PROTOCOL": "HTTP/" + scope["http_version"],
+            "REMOTE_ADDR": client[0],
+            "REMOTE_PORT": str(client[1]),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scope.get("scheme", "http"),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "wsgi.input_terminated": True,
+            "wsgi.file_wrapper": FileBlocks,
+            DROP_KEY: DROP_EXTENSION in scope.get("extensions", {}),
+        }
+        for raw_name, raw_value in scope["headers"]:
+            name = raw_name.decode("latin-1").upper().replace("-", "_")
+            value = raw_value.decode("latin-1")
+            if name not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                name = "HTTP_" + name
+            environ[name] = f"{environ[name]},{value}" if name in environ else value
+        return environ
+
+    async def read_body(self, environ: dict, receive: Callable) -> tuple[bytes, int]:
+        """(the body, 0), or (what was read, the size known to be too large) when it passes
+        `max_body`: from Content-Length before any of it is read, else as it comes."""
+        length = environ.get("CONTENT_LENGTH", "")
+        if not length and "HTTP_TRANSFER_ENCODING" not in environ:
+            return b"", 0  # no body (a GET): no need to ask for one
+        if length.isdigit() and int(length) > self.max_body:
+            return b"", int(length)
+        pieces, size = [], 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            piece = message.get("body", b"")
+            size += len(piece)
+            if size > self.max_body:
+                return b"", size
+            pieces.append(piece)
+            more = message.get("more_body", False)
+        return b"".join(pieces), 0
+
+    async def respond(self, scope: dict, send: Callable, result, started: list, close: bool):
+        """The reply: status and headers with the first block (so a drop raised by the body,
+        before any block, sends nothing), then the rest as the socket takes it."""
+        head_sent = False
+        for block in result:
+            if not head_sent:
+                await send(head(started, close))
+                head_sent = True
+            if block:
+                await send({"type": "http.response.body", "body": block, "more_body": True})
+        if not head_sent:
+            await send(head(started, close))
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def head(started: list, close: bool) -> dict:
+    status, headers = started
+    encoded = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    if close:
+        encoded.append((b"connection", b"close"))
+    return {"type": "http.response.start", "status": int(status[:3]), "headers": encoded}
