@@ -146,17 +146,20 @@ class WsgiOnAsgi:
 
     async def respond(self, scope: dict, send: Callable, result, started: list, close: bool):
         """The reply: status and headers with the first block (so a drop raised by the body,
-        before any block, sends nothing), then the rest as the socket takes it."""
-        head_sent = False
+        before any block, sends nothing), then each block as the socket takes it; a block is
+        held until the next, so the last goes with the end (a one-block reply: two sends)."""
+        held = None
         for block in result:
-            if not head_sent:
+            if not block:
+                continue
+            if held is None:
                 await send(head(started, close))
-                head_sent = True
-            if block:
-                await send({"type": "http.response.body", "body": block, "more_body": True})
-        if not head_sent:
+            else:
+                await send({"type": "http.response.body", "body": held, "more_body": True})
+            held = block
+        if held is None:
             await send(head(started, close))
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send({"type": "http.response.body", "body": held or b"", "more_body": False})
 
 
 def head(started: list, close: bool) -> dict:
