@@ -398,3 +398,19 @@ def test_an_index_answers_ranges_and_follows_every_write(db):
     assert [r["when"] for r in rows.select("by_owner", 1, high=93)] == [91, 93]
     db.replace_all(DIRECTORY, {})  # a reset drops the records and the index with them
     assert rows.select("by_owner", 0) == []
+
+
+def test_text_beyond_ascii_and_a_huge_integer_survive_the_log_and_a_snapshot(tmp_path):
+    path = tmp_path / "mock.db.json"
+    storage = LogStorage(path)
+    name = 'Zoë "the line" 📞\nnext'
+    storage.write({"t": {"1": {"name": name, "big": 2**70, "small": -(2**63)}}})  # a log line
+    storage.close()  # a clean stop compacts: the snapshot too
+    assert b"\n" not in path.read_bytes()
+    storage = LogStorage(path)
+    assert storage.read()["t"]["1"] == {"name": name, "big": 2**70, "small": -(2**63)}
+    storage.write({"t": {"1": {"name": name + "!"}}})
+    storage.close()
+    lines = [line for line in (tmp_path / "mock.db.json.log").read_bytes().split(b"\n") if line]
+    assert len(lines) <= 1  # one line per write, whatever the text holds
+    assert LogStorage(path).read()["t"]["1"]["name"] == name + "!"

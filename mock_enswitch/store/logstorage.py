@@ -137,9 +137,8 @@ class LogStorage(Storage):
     def compact(self) -> None:
         """Write the whole data as the new snapshot, atomically, then empty the log."""
         temp = self.path.with_name(self.path.name + ".tmp")
-        with open(temp, "w", encoding="ascii") as out:
-            # dumps, not dump: only the one-shot encoder is the C one (json.dump is ~10x slower)
-            out.write(json.dumps(self._data, separators=(",", ":")))
+        with open(temp, "wb") as out:
+            out.write(dump_json(self._data))
             out.flush()
             # Always on disk before the rename, even without `fsync`: else a power loss could
             # leave the renamed file empty and the log emptied, all data lost, not the last lines.
@@ -171,7 +170,7 @@ class LogStorage(Storage):
         dropped = sorted(name for name in names if name not in self._data)
         if dropped:
             entry["dropped"] = dropped
-        line = json.dumps(entry, separators=(",", ":")).encode("ascii") + b"\n"
+        line = dump_json(entry) + b"\n"
         try:
             self._log.append(line, fsync=self.fsync)
         except OSError as error:
@@ -256,6 +255,17 @@ def parse_json(raw: bytes) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         return json.loads(raw)
+
+
+def dump_json(data: Any) -> bytes:
+    """Compact JSON as UTF-8 bytes, by orjson: a file-mode write's log line cost ~35 us of a
+    call's ~300 under load with the standard encoder (make bench, P1), a few with orjson. What
+    orjson refuses (an integer past 64 bits) goes to the standard encoder. A string's newline
+    is escaped either way, so a log line is always one line."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 @contextmanager
