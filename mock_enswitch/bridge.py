@@ -33,6 +33,10 @@ FILE_BLOCK = 256 * 1024
 """A file reply is read and written in blocks of this size (Werkzeug asks for 8 KiB)."""
 
 
+class ClientGone(Exception):
+    """The client closed the connection (or it timed out idle) before its body was all sent."""
+
+
 class FileBlocks:
     """`wsgi.file_wrapper`: a file reply, recognised by the bridge and sent block by block as
     the socket takes them (a 1-hour recording costs no memory)."""
@@ -68,7 +72,10 @@ class WsgiOnAsgi:
         if scope["type"] != "http":  # no lifespan or websocket here
             return
         environ = self.environ(scope)
-        body, too_large = await self.read_body(environ, receive)
+        try:
+            body, too_large = await self.read_body(environ, receive)
+        except ClientGone:  # mid-body: a call on half its parameters must not run
+            return
         environ["wsgi.input"] = io.BytesIO(body)
         if too_large:  # the app refuses from the length alone; what was not read stays unread
             environ.pop("HTTP_TRANSFER_ENCODING", None)  # chunked: the length read so far
@@ -135,7 +142,7 @@ class WsgiOnAsgi:
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise ClientGone
             piece = message.get("body", b"")
             size += len(piece)
             if size > self.max_body:

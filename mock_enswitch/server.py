@@ -11,7 +11,8 @@ socket by, so the `close` fault could not be kept; a2wsgi's bridge runs every ca
 
 uvicorn's HTTP/1.1 protocol is taught here what waitress did for the mock (`MockProtocol`):
 at most `connection_limit` connections are read at once (more wait, unread, as waitress left
-them in the backlog); a connection idle or half-sent for `idle_timeout` seconds is closed; a
+them in the backlog); a connection idle, or with a request's head or body half-sent, for
+`idle_timeout` seconds is closed (a call whose body never came whole never runs); a
 request head past 64 KiB is a 431 and a malformed request a 400, in the surface's own format; a
 `close` fault drops the connection with nothing written.
 """
@@ -76,8 +77,9 @@ class MockProtocol(HttpToolsProtocol):
         if self.head_bytes is not None and self.head_bytes > MAX_HEAD:
             self.refuse(431, "Request Header Fields Too Large", "The request head is too long.")
             return
-        waiting_for_request = self.cycle is None or self.cycle.response_complete
-        if waiting_for_request and not self.pipeline:
+        cycle = self.cycle
+        waiting_for_client = cycle is None or cycle.response_complete or cycle.more_body
+        if waiting_for_client and not self.pipeline:  # for a request, or the rest of its body
             self.arm_idle_timer()
 
     def on_message_begin(self) -> None:

@@ -283,3 +283,20 @@ def test_a_loaded_server_prints_only_its_own_lines():
         f"ready on port {live.port}",
     ]
     assert others[2:] == ["mock-enswitch stopped"]
+
+
+def test_a_body_left_half_sent_is_closed_after_the_idle_timeout_and_never_runs():
+    with LiveServer("--memory", "--idle-timeout", "1") as live:
+        sent = b"auth_username=acme-admin&auth_password=acme-admin-pass&name=Half"
+        head = (
+            "POST /api/json/recording/groups/create/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(sent) + 10}\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", live.port)) as sock:
+            sock.sendall(head + sent)  # ten bytes short, for good
+            sock.settimeout(10)
+            started = time.monotonic()
+            assert sock.recv(100) == b""  # closed by the server, no reply
+            assert time.monotonic() - started < 5
+        assert "Half" not in groups(live)
