@@ -29,6 +29,8 @@ from .drop import DROP_KEY, DropConnection
 DROP_EXTENSION = "mock_enswitch.drop"
 """In the ASGI scope's extensions, what the server (server.py) gives to drop the connection with
 nothing written: how a `close` fault reaches the socket."""
+GONE_EXTENSION = "mock_enswitch.gone"
+"""In the extensions too: whether the client has gone (a download stops being read from)."""
 FILE_BLOCK = 256 * 1024
 """A file reply is read and written in blocks of this size (Werkzeug asks for 8 KiB)."""
 
@@ -156,9 +158,12 @@ class WsgiOnAsgi:
         before any block, sends nothing), then each block as the socket takes it; a block is
         held until the next, so the last goes with the end (a one-block reply: two sends)."""
         held = None
+        gone = scope.get("extensions", {}).get(GONE_EXTENSION, lambda: False)
         for block in result:
             if not block:
                 continue
+            if gone():  # the client left mid-reply: read no more of it
+                return
             if held is None:
                 await send(head(started, close))
             else:

@@ -87,7 +87,9 @@ def _timestamp(seconds: float) -> str:
 
 
 def configure_server_logging() -> None:
-    """For `serve`: INFO and above to stderr, in the call lines' format; uvicorn's own lines
-    (started, shutting down...) only from WARNING: `serve` says what it does itself."""
+    """For `serve`: INFO and above to stderr, in the call lines' format; uvicorn's own lines only
+    from ERROR: `serve` says itself when it starts and stops, and uvicorn's warnings are noise
+    here (a malformed request is answered in the surface's format; an upgrade asked by `curl
+    --http2` is refused with advice to install a WebSocket library)."""
     logging.basicConfig(level=logging.INFO, format=FORMAT)
-    logging.getLogger("uvicorn").setLevel(logging.WARNING)
+    logging.getLogger("uvicorn").setLevel(logging.ERROR)

@@ -11,29 +11,39 @@ socket by, so the `close` fault could not be kept; a2wsgi's bridge runs every ca
 
 uvicorn's HTTP/1.1 protocol is taught here what waitress did for the mock (`MockProtocol`):
 at most `connection_limit` connections are read at once (more wait, unread, as waitress left
-them in the backlog); a connection idle, or with a request's head or body half-sent, for
-`idle_timeout` seconds is closed (a call whose body never came whole never runs); a
-request head past 64 KiB is a 431 and a malformed request a 400, in the surface's own format; a
+them in the backlog); a connection on which no byte arrives for `idle_timeout` seconds, idle or
+with a request's head or body half-sent, is closed (a call whose body never came whole never
+runs), and so is one whose client stops reading a reply; a request head past 64 KiB is a 431 and
+a malformed request a 400, in the surface's own format, after the replies to the calls before
+it; bytes past ASCII in a request line are taken (percent-escaped) as waitress took them; a
 `close` fault drops the connection with nothing written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import socket
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .api.envelope import envelope
-from .bridge import DROP_EXTENSION, WsgiOnAsgi
+from .bridge import DROP_EXTENSION, GONE_EXTENSION, WsgiOnAsgi
 from .config import Config
 from .surfaces import is_control
 
 MAX_HEAD = 64 * 1024
 """A request line and headers longer than this are refused (431)."""
+HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+class HeadTooLong(Exception):
+    """Raised from a parser callback: the parser stops, and the 431 goes out (`refusal`)."""
 
 
 class MockProtocol(HttpToolsProtocol):
@@ -44,37 +54,66 @@ class MockProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
-        self.head_bytes: int | None = 0
+        self.parsed_head = 0  # the request line and whole headers parsed, of the head in progress
+        self.raw_head: int | None = None  # bytes of the chunks after the one it began in
+        self.at_message_start = True  # the next bytes begin a request line
+        self.refusal: tuple[int, str, str] | None = None
+        self.pending_refusal: tuple[int, str, str] | None = None
+        self.write_stall: asyncio.TimerHandle | None = None
+        self.held: list[bytes] | None = None
+        self.lingering = False
         if len(self.connections) - len(self.waiting) > self.connection_limit:
-            transport.pause_reading()  # admitted when another connection closes
+            # Left unread until another connection closes: asyncio stops reading here; uvloop
+            # starts reading after this returns whatever is asked, so `data_received` holds
+            # what comes in the meantime without parsing it.
+            self.held = []
+            transport.pause_reading()
             self.waiting.append(self)
         else:
             self.arm_idle_timer()
 
+    def admit(self) -> None:
+        held, self.held = self.held or [], None
+        self.transport.resume_reading()
+        self.arm_idle_timer()
+        for data in held:
+            if not self.transport.is_closing():
+                self.data_received(data)
+
     def connection_lost(self, exc) -> None:
         super().connection_lost(exc)
+        if self.write_stall is not None:
+            self.write_stall.cancel()
         if self in self.waiting:
             self.waiting.remove(self)
         while self.waiting and len(self.connections) - len(self.waiting) < self.connection_limit:
-            admitted = self.waiting.popleft()
-            admitted.transport.resume_reading()
-            admitted.arm_idle_timer()
+            self.waiting.popleft().admit()
 
     def arm_idle_timer(self) -> None:
-        """Close the connection unless a request arrives (or completes) within the idle timeout:
-        uvicorn's keep-alive timer, also armed from the start and while a request is half-sent."""
+        """Close the connection unless a byte arrives (or a reply completes) within the idle
+        timeout: uvicorn's keep-alive timer, also armed from the start and while a request's
+        head or body is half-sent."""
         self._unset_keepalive_if_required()
         self.timeout_keep_alive_task = self.loop.call_later(
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
 
     def data_received(self, data: bytes) -> None:
-        if self.head_bytes is not None:
-            self.head_bytes += len(data)  # reset when a head begins, None once it is complete
-        super().data_received(data)
-        if self.transport.is_closing():
+        if self.lingering:  # refused: what still comes is dropped
             return
-        if self.head_bytes is not None and self.head_bytes > MAX_HEAD:
+        if self.held is not None:  # over the connection limit: not read yet
+            self.held.append(data)
+            self.transport.pause_reading()
+            return
+        if self.at_message_start:
+            data = escaped_request_line(data)
+        if self.raw_head is not None:  # inside a head since an earlier chunk
+            self.raw_head += len(data)
+        super().data_received(data)
+        if self.transport.is_closing() or self.pending_refusal is not None:
+            return
+        if self.raw_head is not None and max(self.raw_head, self.parsed_head) > MAX_HEAD:
+            # still inside the head: a header line that never ends (counted up to a read late)
             self.refuse(431, "Request Header Fields Too Large", "The request head is too long.")
             return
         cycle = self.cycle
@@ -84,35 +123,109 @@ class MockProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.head_bytes = 0
-        self.scope["extensions"] = {DROP_EXTENSION: self.drop}
+        self.at_message_start = False
+        self.parsed_head, self.raw_head = 0, 0
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self.count_head(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self.count_head(len(name) + len(value) + 4)
+
+    def count_head(self, size: int) -> None:
+        self.parsed_head += size
+        if self.parsed_head > MAX_HEAD:
+            self.refusal = (431, "Request Header Fields Too Large", "The request head is too long.")
+            raise HeadTooLong  # the parser stops; uvicorn calls send_400_response
 
     def on_headers_complete(self) -> None:
-        self.head_bytes = None
+        self.raw_head = None
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.scope is self.scope:
+            self.scope["extensions"] = {
+                DROP_EXTENSION: partial(self.drop, cycle),
+                GONE_EXTENSION: lambda: cycle.disconnected,
+            }
 
-    def drop(self) -> None:
-        """The `close` fault: nothing more is written; the server must not answer for the app."""
-        if self.cycle is not None:
-            self.cycle.disconnected = True
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self.at_message_start = True
+
+    def drop(self, cycle) -> None:
+        """The `close` fault: nothing more is written, and the server must not answer for the
+        app (the cycle of the call dropped, not of one pipelined behind it)."""
+        cycle.disconnected = True
         self.transport.close()
 
+    def pause_writing(self) -> None:
+        """The client stopped reading a reply: after the idle timeout, the connection goes."""
+        super().pause_writing()
+        if self.write_stall is None:
+            self.write_stall = self.loop.call_later(self.timeout_keep_alive, self.transport.abort)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self.write_stall is not None:
+            self.write_stall.cancel()
+            self.write_stall = None
+
     def send_400_response(self, msg: str) -> None:
-        self.refuse(400, "Bad Request", "The request is malformed.")
+        self.refuse(*(self.refusal or (400, "Bad Request", "The request is malformed.")))
 
     def refuse(self, status: int, reason: str, message: str) -> None:
         """An error of the server's own (before any app), in the format of the surface asked,
-        and the connection closed."""
+        then the connection closed; after the replies to the calls before it, if any are still
+        being answered (pipelined)."""
+        if self.busy():
+            self.pending_refusal = self.pending_refusal or (status, reason, message)
+            self.transport.pause_reading()
+            return
         path = getattr(self, "url", b"").split(b"?", 1)[0].decode("latin-1")
         control = is_control(path)
         body = {"error": message, "field": ""} if control else envelope(str(status), "", message)
         data = json.dumps(body).encode() + b"\n"
         self.transport.write(
-            f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
+            f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(data)}\r\nconnection: close\r\n\r\n".encode()
             + data
         )
-        self.transport.close()
+        self.linger()
+
+    def linger(self) -> None:
+        """Close after a refusal so that the client reads it: closing with its request still
+        coming would reset the connection, and a reset can discard the reply before the client
+        reads it. So: no more writes (FIN), what still comes is read and dropped, and the
+        connection is closed when the client closes it, or after a second."""
+        self.lingering = True
+        self.transport.resume_reading()
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(1.0, self.transport.close)
+
+    def busy(self) -> bool:
+        return bool(self.pipeline) or (self.cycle is not None and not self.cycle.response_complete)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.pending_refusal is not None and not self.busy():
+            refusal, self.pending_refusal = self.pending_refusal, None
+            self.refuse(*refusal)
+
+
+def escaped_request_line(data: bytes) -> bytes:
+    """Bytes past ASCII in the request line, percent-escaped: httptools refuses them, waitress and
+    Apache take them (curl sends a typed `é` raw), and the query's parser reads an escape as
+    the same UTF-8. Only a request line that begins a chunk is seen (a pipelined one after
+    another in the same chunk is not)."""
+    end = data.find(b"\n")
+    line = data if end < 0 else data[:end]
+    if line.isascii():
+        return data
+    escaped = HIGH_BYTE.sub(lambda byte: b"%%%02X" % byte.group()[0], line)
+    return escaped if end < 0 else escaped + data[end:]
 
 
 class Server:
@@ -136,7 +249,7 @@ class Server:
                 lifespan="off",
                 access_log=False,  # the call lines are ours (logs.py)
                 log_config=None,
-                log_level="warning",
+                log_level="error",  # its warnings (a malformed request, an upgrade asked) are noise
                 proxy_headers=False,
                 server_header=False,
                 headers=[("server", "mock-enswitch")],
