@@ -187,12 +187,19 @@ class MockProtocol(HttpToolsProtocol):
         control = is_control(path)
         body = {"error": message, "field": ""} if control else envelope(str(status), "", message)
         data = json.dumps(body).encode() + b"\n"
+        common = b"".join(name + b": " + value + b"\r\n" for name, value in self.default_headers())
         self.transport.write(
-            f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
-            f"content-length: {len(data)}\r\nconnection: close\r\n\r\n".encode()
+            f"HTTP/1.1 {status} {reason}\r\n".encode()
+            + common
+            + f"content-type: application/json\r\ncontent-length: {len(data)}\r\n".encode()
+            + b"connection: close\r\n\r\n"
             + data
         )
         self.linger()
+
+    def default_headers(self) -> list[tuple[bytes, bytes]]:
+        """What uvicorn puts on every reply (date, server), on the server's own replies too."""
+        return self.server_state.default_headers
 
     def linger(self) -> None:
         """Close after a refusal so that the client reads it: closing with its request still

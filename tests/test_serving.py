@@ -76,7 +76,9 @@ def test_a_request_head_over_64_kib_is_a_431_however_it_arrives(server, piece):
             answer = sock.recv(65536)
         assert statuses(answer)[:1] == [status], (size, answer[:100])
         if status == 431:
-            assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["responses"][0]["code"] == "431"
+            head, body = answer.split(b"\r\n\r\n", 1)
+            assert json.loads(body)["responses"][0]["code"] == "431"
+            assert b"\r\nserver: mock-enswitch\r\n" in head and b"\r\ndate: " in head
 
 
 def test_a_malformed_request_behind_a_slow_call_waits_for_its_reply(server):
