@@ -120,9 +120,6 @@ def check_answers(url: str, function: str, body: str, name: str) -> None:
         raise SystemExit(f"P1 {function} on {name} answers {answer}: fix the benchmark's call")
 
 
-P1_SERVERS = ("bare Flask, waitress", "bare Flask, uvicorn", "mock file", "mock memory")
-"""P1's servers, in the order of its rows: the goal's reference (bare Flask on waitress, 8
-threads), the same endpoint on the mock's server, and the mock in both modes."""
 P1_GOAL = 1.5
 """The mock at least 1.5x the bare endpoint on waitress, and ..."""
 P1_CPU_GOAL = 200
@@ -130,6 +127,8 @@ P1_CPU_GOAL = 200
 
 
 def p1_servers(tmp: str) -> dict[str, ServerProcess]:
+    """P1's servers, in the order of its rows: the goal's reference (bare Flask on waitress, 8
+    threads), the same endpoint on the mock's server, and the mock in both modes."""
     bare = [sys.executable, str(HERE / "bare_app.py"), "0"]
     return {
         "bare Flask, waitress": ServerProcess([*bare, "waitress"]),

@@ -5,13 +5,13 @@ A call of the mock never waits for I/O (TinyDB in memory or a memory-mapped log)
 right on the event loop: no hand-off to a worker thread and back, which under waitress cost more
 of each request than the call itself (make bench, P1). a2wsgi, the well-kept bridge, hands every
 call to a thread and served the mock at ~760 requests/s against ~3,000 for this one in the same
-run. Only a call that may sleep (a fault delay: `may_wait(environ)`) goes to a thread, so it
+run. Only a call that may sleep (a fault delay: `may_wait()`) goes to a thread, so it
 never holds up the others.
 
 Also here, as waitress did it: a body over `max_body` is refused before it is read (the app gives
 the 413 in its surface's format from the Content-Length alone, then the connection is closed);
-a `close` fault drops the connection with no reply (drop.py); a file is sent as the socket takes
-it, in blocks.
+a `close` fault drops the connection with no reply (drop.py); a reply is sent block by block as
+the socket takes it, and no more is read of it once the client has gone.
 """
 
 from __future__ import annotations
@@ -31,28 +31,10 @@ DROP_EXTENSION = "mock_enswitch.drop"
 nothing written: how a `close` fault reaches the socket."""
 GONE_EXTENSION = "mock_enswitch.gone"
 """In the extensions too: whether the client has gone (a download stops being read from)."""
-FILE_BLOCK = 256 * 1024
-"""A file reply is read and written in blocks of this size (Werkzeug asks for 8 KiB)."""
 
 
 class ClientGone(Exception):
     """The client closed the connection (or it timed out idle) before its body was all sent."""
-
-
-class FileBlocks:
-    """`wsgi.file_wrapper`: a file reply, recognised by the bridge and sent block by block as
-    the socket takes them (a 1-hour recording costs no memory)."""
-
-    def __init__(self, file: Any, block_size: int = FILE_BLOCK) -> None:
-        self.file = file
-        self.block_size = max(block_size, FILE_BLOCK)
-
-    def __iter__(self):
-        while block := self.file.read(self.block_size):
-            yield block
-
-    def close(self) -> None:
-        self.file.close()
 
 
 class WsgiOnAsgi:
@@ -63,7 +45,7 @@ class WsgiOnAsgi:
         app: Callable,
         max_body: int,
         threads: int,
-        may_wait: Callable[[dict], bool] = lambda environ: False,
+        may_wait: Callable[[], bool] = lambda: False,
     ) -> None:
         self.app = app
         self.max_body = max_body
@@ -87,7 +69,7 @@ class WsgiOnAsgi:
         def start_response(status: str, headers: list, exc_info: Any = None) -> None:
             started[:] = [status, headers]
 
-        if self.may_wait(environ):
+        if self.may_wait():
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.pool, self.app, environ, start_response)
         else:
@@ -120,7 +102,6 @@ class WsgiOnAsgi:
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
             "wsgi.input_terminated": True,
-            "wsgi.file_wrapper": FileBlocks,
             DROP_KEY: DROP_EXTENSION in scope.get("extensions", {}),
         }
         for raw_name, raw_value in scope["headers"]:

@@ -230,7 +230,6 @@ def not_ready(environ, start_response):
 
 def run(config: Config) -> None:
     from . import create_app
-    from .api.views import may_wait
     from .logs import CallLog, configure_server_logging
     from .server import make_server
 
@@ -257,7 +256,7 @@ def run(config: Config) -> None:
         ) from None
     server.application = app
     service = app.extensions["mock_enswitch"]
-    server.serve_waiting_calls_on_threads(may_wait(service))
+    server.serve_waiting_calls_on_threads(lambda: service.faults.may_delay)
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
     host, port = server.effective_host, server.effective_port

@@ -35,6 +35,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from .api.envelope import envelope
 from .bridge import DROP_EXTENSION, GONE_EXTENSION, WsgiOnAsgi
 from .config import Config
+from .control.views import error_body
 from .surfaces import is_control
 
 MAX_HEAD = 64 * 1024
@@ -184,8 +185,7 @@ class MockProtocol(HttpToolsProtocol):
             self.transport.pause_reading()
             return
         path = getattr(self, "url", b"").split(b"?", 1)[0].decode("latin-1")
-        control = is_control(path)
-        body = {"error": message, "field": ""} if control else envelope(str(status), "", message)
+        body = error_body(message) if is_control(path) else envelope(str(status), "", message)
         data = json.dumps(body).encode() + b"\n"
         common = b"".join(name + b": " + value + b"\r\n" for name, value in self.default_headers())
         self.transport.write(
@@ -275,7 +275,9 @@ class Server:
     def application(self, app: Callable) -> None:
         self.bridge.app = app
 
-    def serve_waiting_calls_on_threads(self, may_wait: Callable[[dict], bool]) -> None:
+    def serve_waiting_calls_on_threads(self, may_wait: Callable[[], bool]) -> None:
+        """`may_wait()`: whether calls may sleep now (a delay rule in force): those run on
+        threads, so they hold up no other; the others on the event loop."""
         self.bridge.may_wait = may_wait
 
     def run(self) -> None:

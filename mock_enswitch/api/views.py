@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -96,16 +95,6 @@ class EnswitchApi:
             response = failure(500, INTERNAL_ERROR)
         journal_and_log(self.service, exchange, response)
         return response
-
-
-def may_wait(service: Service) -> Callable[[dict], bool]:
-    """Whether a call may sleep (a rule in force delays calls; the fault header cannot): the
-    server runs those on a thread, the others on its event loop (bridge.py)."""
-
-    def waits(environ: dict) -> bool:
-        return service.faults.may_delay
-
-    return waits
 
 
 def call_function(service: Service, request: Request, exchange: Exchange) -> Response:

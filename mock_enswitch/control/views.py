@@ -26,8 +26,13 @@ def service():
     return current_app.extensions["mock_enswitch"]
 
 
+def error_body(message: str, field: str = "") -> dict[str, str]:
+    """The control API's error format (the server's own refusals use it too)."""
+    return {"error": message, "field": field}
+
+
 def problem(status: int, message: str, field: str = "") -> tuple[Response, int]:
-    return jsonify(error=message, field=field), status
+    return jsonify(error_body(message, field)), status
 
 
 def no_content() -> Response:
