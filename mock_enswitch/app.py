@@ -9,7 +9,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from .api.envelope import failure
+from .api.envelope import failure, kept_headers
 from .api.views import EnswitchApi
 from .config import Config
 from .control.dashboard import blueprint as dashboard_blueprint
@@ -46,11 +46,8 @@ def create_app(config: Config | None = None) -> Flask:
 def _http_error(error: HTTPException) -> Response:
     """Routing errors (no such URL, PUT, a body too large...) in the surface's own format (the
     envelope outside the control API), never an HTML page; a 405 keeps its Allow header."""
-    message = error.description or error.name
-    response = _problem(error.code or 500, message)
-    for name, value in error.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
+    response = _problem(error.code or 500, error.description or error.name)
+    response.headers.update(kept_headers(error))
     return response
 
 

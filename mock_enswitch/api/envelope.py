@@ -69,5 +69,9 @@ def failure(status: int, message: str, headers: dict | None = None) -> Reply:
 def http_error_reply(error: HTTPException) -> Reply:
     """Werkzeug's HTTP errors (413, a malformed body...) as envelopes, never an HTML page; a 405
     keeps its Allow header (RFC 9110)."""
-    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
-    return failure(error.code or 500, error.description or error.name, headers)
+    return failure(error.code or 500, error.description or error.name, kept_headers(error))
+
+
+def kept_headers(error: HTTPException) -> dict[str, str]:
+    """An HTTP error's headers worth keeping in any surface's reply (Allow), not its type."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
