@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import signal
@@ -16,7 +17,7 @@ from .config import DEFAULT_DB, Config, is_loopback
 from .control.guard import check_allowed_host
 from .faults import RuleError
 from .fixtures import FixtureError
-from .store.logstorage import CorruptDatabase
+from .store.errors import DatabaseUnusable
 from .versions import KNOWN_VERSIONS, NEWEST, format_version
 
 
@@ -240,20 +241,22 @@ def run(config: Config) -> None:
     try:  # the port first: a start that fails on it creates nothing
         server = make_server(not_ready, config)
     except OSError as error:
-        raise click.ClickException(
-            f"cannot listen on {config.host}:{config.port}: {error.strerror or error}"
-        ) from None
+        raise click.ClickException(cannot_listen(config, error)) from None
     try:
         app = create_app(config)
-    except (FixtureError, CorruptDatabase, RuleError) as error:
+    except (FixtureError, DatabaseUnusable, RuleError) as error:
         server.close()
         raise click.ClickException(str(error)) from None
     except OSError as error:  # a --db directory missing its rights (a container volume...)
         server.close()
         where = error.filename or config.db_path
         raise click.ClickException(
-            f"cannot use the database {config.db_path}: {where}: {error.strerror or error}"
+            f"cannot use the database {config.db_path}: {where}: {error.strerror or error}: "
+            "give another --db (or --memory)"
         ) from None
+    except KeyboardInterrupt:  # Ctrl-C while the log replays: the files are as they were
+        server.close()
+        raise click.ClickException("start interrupted; the database was left as it was") from None
     server.application = app
     service = app.extensions["mock_enswitch"]
     server.serve_waiting_calls_on_threads(lambda: service.faults.may_delay)
@@ -277,11 +280,29 @@ def run(config: Config) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
-        service.close()
-        service.call_log.close()  # the call lines still batched, before the last word
-        click.echo("mock-enswitch stopped", err=True)
+        try:
+            server.close()
+            service.close()  # a failed last compaction says so in one line, loses nothing
+        finally:
+            service.call_log.close()  # the call lines still batched, before the last word
+            click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)
+
+
+def cannot_listen(config: Config, error: OSError) -> str:
+    """One line: why the port cannot be had, and the ways to choose another."""
+    why = error.strerror or str(error)
+    where = f"cannot listen on {config.host}:{config.port}: {why}"
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"{where}: another program holds that port: choose another with --port N "
+            "(or MOCK_ENSWITCH_PORT=N), or --port 0 for any free one"
+        )
+    if error.errno == errno.EACCES:
+        return f"{where}: ports below 1024 need privileges: choose --port 1024 or above"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{where}: no interface of this machine has that address: check --host"
+    return where
 
 
 @main.command()

@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -36,25 +37,37 @@ class ServerProcess:
     def __init__(
         self, command: list[str], timeout: float = 30, env: dict[str, str] | None = None
     ) -> None:
-        # Output goes to a file: a pipe nobody reads would fill up and block the server.
-        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
+        # Output goes to a file: a pipe nobody reads would fill up and block the server. The
+        # child writes through a descriptor of its own, in append mode, and we read through
+        # another, so our reads never move the offset its writes go to: with one shared
+        # descriptor, a seek(0) to read made the child overwrite what it had printed ("ready
+        # on port" among it).
+        handle, name = tempfile.mkstemp(prefix="mock-enswitch-", suffix=".out")
+        os.close(handle)
+        child_out = open(name, "ab")  # noqa: SIM115 (the child has its own copy once started)
+        self._log = open(name, "rb")  # noqa: SIM115 (closed by stop())
+        self._printed = b""
+        with suppress(OSError):  # POSIX: gone with its last descriptor; else stop() removes it
+            os.unlink(name)
+        self._log_name = name
         environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
-        self.process = subprocess.Popen(
-            command,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**environment, **(env or {})},
-        )
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdout=child_out,
+                stderr=subprocess.STDOUT,
+                env={**environment, **(env or {})},
+            )
+        finally:
+            child_out.close()
         self.port = self._wait_ready(timeout)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def output(self) -> str:
         """Everything the server has printed so far (all of it, once stopped)."""
-        if self._log.closed:
-            return self._final_output
-        self._log.seek(0)
-        return self._log.read()
+        if not self._log.closed:
+            self._printed += self._log.read()  # from where the last read stopped
+        return self._printed.decode("utf-8", "replace")
 
     def _wait_ready(self, timeout: float) -> int:
         deadline = time.monotonic() + timeout
@@ -79,9 +92,11 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait()
         if not self._log.closed:
-            self._final_output = self.output()
+            self.output()
             self._log.close()
-        return self._final_output
+            with suppress(OSError):
+                os.unlink(self._log_name)
+        return self.output()
 
     def __enter__(self):
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -46,3 +47,23 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         timeout=60,
         cwd=cwd,
     )
+
+
+def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`mock-enswitch serve ARGS` run to its end (a start expected to fail), output captured."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
+    return subprocess.run(
+        [*SERVE, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environment, **(env or {})},
+    )
+
+
+def one_clear_line(result: subprocess.CompletedProcess) -> str:
+    """The one "Error:" line of a failed start (asserting no traceback came with it)."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    return line

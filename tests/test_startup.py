@@ -3,29 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-from live import LiveServer, run_cli
-
-
-def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENSWITCH_")}
-    return subprocess.run(
-        [sys.executable, "-m", "mock_enswitch", "serve", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**environment, **(env or {})},
-    )
-
-
-def one_clear_line(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    return line
+from live import LiveServer, one_clear_line, run_cli, serve
 
 
 def test_a_port_in_use_is_one_line_and_creates_no_database(tmp_path):
@@ -34,6 +13,7 @@ def test_a_port_in_use_is_one_line_and_creates_no_database(tmp_path):
         result = serve("--port", str(running.port), "--db", str(database))
     line = one_clear_line(result)
     assert f"cannot listen on 127.0.0.1:{running.port}" in line
+    assert "--port N" in line and "MOCK_ENSWITCH_PORT" in line and "--port 0" in line
     assert not database.exists() and not list(tmp_path.iterdir())
 
 
@@ -42,6 +22,7 @@ def test_a_database_where_none_can_be_made_is_one_line(tmp_path):
     blocker.write_text("")
     line = one_clear_line(serve("--port", "0", "--db", str(blocker / "mock.db.json")))
     assert "cannot use the database" in line and str(blocker) in line
+    assert "is a file, not a directory" in line
 
 
 def test_a_bad_environment_value_is_named_by_its_variable():

@@ -14,6 +14,7 @@ from tinydb.storages import JSONStorage
 from mock_enswitch import Config, create_app
 from mock_enswitch.store import mappedlog
 from mock_enswitch.store.database import SHARD_SIZE, Database
+from mock_enswitch.store.errors import DatabaseLocked
 from mock_enswitch.store.indexes import Index
 from mock_enswitch.store.logstorage import CorruptDatabase, LogStorage, StorageFailed
 
@@ -215,7 +216,10 @@ def open_tinydb(tmp_path, name="db.json") -> TinyDB:
 
 
 def log_lines(tmp_path) -> list[dict]:
-    return [json.loads(line) for line in log_content(tmp_path).splitlines()]
+    """The log's entries, without its first line (the epoch of the snapshot it follows)."""
+    lines = [json.loads(line) for line in log_content(tmp_path).splitlines()]
+    assert not lines or set(lines[0]) == {"epoch"}
+    return lines[1:]
 
 
 def test_each_write_appends_one_line_with_only_the_changed_tables(tmp_path):
@@ -289,7 +293,7 @@ def test_any_python_string_round_trips_even_a_lone_surrogate(tmp_path):
 
 def test_a_second_server_cannot_open_the_same_file(tmp_path):
     db = open_tinydb(tmp_path)
-    with pytest.raises(CorruptDatabase, match="in use by another mock-enswitch process"):
+    with pytest.raises(DatabaseLocked, match="in use by another mock-enswitch process"):
         open_tinydb(tmp_path)
     db.close()
     open_tinydb(tmp_path).close()  # free again once closed
@@ -414,3 +418,134 @@ def test_text_beyond_ascii_and_a_huge_integer_survive_the_log_and_a_snapshot(tmp
     lines = [line for line in (tmp_path / "mock.db.json.log").read_bytes().split(b"\n") if line]
     assert len(lines) <= 1  # one line per write, whatever the text holds
     assert LogStorage(path).read()["t"]["1"]["name"] == name + "!"
+
+
+# A process without the lock, a start that fails or is interrupted, and a reset that cannot be
+# written: each leaves every file as it found it and memory as the files hold it.
+
+
+def files_of(directory) -> dict[str, bytes]:
+    """Every file of the database and its bytes (the empty lock file included)."""
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir()) if path.is_file()}
+
+
+def test_a_refused_second_open_touches_no_file_and_the_first_writes_on(tmp_path):
+    first = Database(tmp_path / "db.json")
+    first.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    first.collection("record_groups").insert({"customer": 1, "name": "before"})
+    before = files_of(tmp_path)
+    with pytest.raises(DatabaseLocked):
+        Database(tmp_path / "db.json")
+    assert files_of(tmp_path) == before  # was: the log trimmed to nothing under the first
+    first.collection("record_groups").insert({"customer": 1, "name": "after"})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    first.close()
+    for directory in (tmp_path, tmp_path / "crashed"):
+        again = Database(directory / "db.json")
+        names = [g["name"] for g in again.collection("record_groups").all()]
+        assert names == ["one", "forty", "before", "after"]
+        again.close()
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, MemoryError])
+def test_a_start_interrupted_during_replay_leaves_the_files_as_they_were(
+    tmp_path, monkeypatch, failure
+):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    for number in range(50):
+        db.collection("record_groups").insert({"customer": 1, "name": f"g{number}"})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    crashed = tmp_path / "crashed"
+    before = files_of(crashed)
+    assert log_content(crashed)  # the lines to replay
+
+    def interrupted(self, data):
+        raise failure()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(LogStorage, "_replay_log", interrupted)
+        with pytest.raises(failure):
+            Database(crashed / "db.json")
+    assert files_of(crashed) == before
+    again = Database(crashed / "db.json")  # and the lock was let go
+    assert len(again.collection("record_groups").all()) == 52
+    again.close()
+
+
+def test_a_start_refused_for_a_damaged_line_leaves_the_files_to_repair(tmp_path):
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": 1})
+    db.table("a").insert({"x": 2})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    crashed = tmp_path / "crashed"
+    lines = log_content(crashed).split(b"\n")
+    lines[1] = b"damaged" + lines[1][7:]
+    (crashed / "db.json.log").write_bytes(b"\n".join(lines))
+    before = files_of(crashed)
+    with pytest.raises(CorruptDatabase, match=r"db\.json\.log: line 2 is not a log entry: repair"):
+        open_tinydb(crashed)
+    assert files_of(crashed) == before
+
+
+def fail_snapshots(monkeypatch) -> None:
+    """From now on a new snapshot cannot be written: the disk is full."""
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("mock_enswitch.store.logstorage.os.fsync", no_space)
+
+
+def test_a_reset_that_cannot_write_its_snapshot_changes_nothing(tmp_path, monkeypatch):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    kept = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
+    before = files_of(tmp_path)
+    with monkeypatch.context() as full:
+        fail_snapshots(full)
+        with pytest.raises(StorageFailed, match="cannot write the new data .*nothing was changed"):
+            db.replace_all(DIRECTORY, {"record_groups": [GROUPS[0]]})
+    assert files_of(tmp_path) == before  # no temp file left either
+    assert [g["name"] for g in db.collection("record_groups").all()] == ["one", "forty", "kept"]
+    assert db.collection("record_groups").insert({"customer": 1, "name": "next"}) == kept + 1
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    again = Database(tmp_path / "crashed" / "db.json")
+    assert [g["id"] for g in again.collection("record_groups").all()] == [1, 40, kept, kept + 1]
+    again.close()
+
+
+def test_a_log_left_behind_a_reset_snapshot_is_not_replayed_over_it(tmp_path):
+    """The crash window between a reset's new snapshot and emptying the log: the old lines
+    belong to the old data, and replaying them would mix old and new."""
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "old data"})
+    old_log = log_content(tmp_path)
+    db.replace_all(DIRECTORY, {"record_groups": [GROUPS[0]]})  # a reset
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    (tmp_path / "crashed" / "db.json.log").write_bytes(old_log)
+    again = Database(tmp_path / "crashed" / "db.json")
+    assert [g["name"] for g in again.collection("record_groups").all()] == ["one"]
+    assert again.collection("record_groups").insert({"customer": 1, "name": "new"}) == 2
+    again.close()
+
+
+def test_a_clean_close_whose_compaction_fails_loses_nothing_and_raises_nothing(
+    tmp_path, monkeypatch, caplog
+):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "kept"})
+    with monkeypatch.context() as full:
+        fail_snapshots(full)
+        db.close()
+    assert "could not fold db.json.log into" in caplog.text
+    assert not (tmp_path / "db.json.tmp").exists()
+    again = Database(tmp_path / "db.json")
+    assert [g["name"] for g in again.collection("record_groups").all()][-1] == "kept"
+    again.close()

@@ -33,3 +33,31 @@ def test_stop_returns_all_the_output_and_can_be_called_again(sig):
 def test_a_server_that_exits_at_start_raises_with_what_it_printed(tmp_path):
     with pytest.raises(ServerError, match="(?s)exited at start.*--faults"):
         ServerProcess([*SERVE, "--memory", "--port", "0", "--faults", str(tmp_path / "none")])
+
+
+CHATTY_CHILD = """
+import sys, time
+for n in range(2000):
+    sys.stdout.write("noise line %d %s\\n" % (n, "x" * 60)); sys.stdout.flush()
+    if n == 300:
+        sys.stdout.write("ready on port 4321\\n"); sys.stdout.flush()
+time.sleep(30)
+"""
+
+
+def test_a_child_that_keeps_printing_never_overwrites_what_it_printed():
+    """The parent reads while the child writes: with one shared file offset, the parent's
+    seek(0) made the child write over its own output, "ready on port" included (3 starts in
+    10 failed so)."""
+    import sys
+
+    for _ in range(10):
+        server = ServerProcess([sys.executable, "-c", CHATTY_CHILD], timeout=20)
+        try:
+            assert server.port == 4321
+        finally:
+            output = server.stop(signal.SIGKILL)
+        lines = output.splitlines()
+        assert "ready on port 4321" in lines
+        noise = [line for line in lines if line.startswith("noise line")]
+        assert noise == [f"noise line {n} {'x' * 60}" for n in range(len(noise))]

@@ -24,8 +24,15 @@ a crash left behind a new snapshot is harmless: each line replaces whole tables,
 of each table is the state the snapshot holds. Files are written ASCII-escaped: any Python string
 round-trips, even one no UTF-8 encoder accepts.
 
-The log is locked (`flock`) for the storage's life: a second server on the same file would
-interleave its lines with ours, so it is refused at open instead.
+Every snapshot carries an epoch, one more than the last, and a log's first line names the epoch of
+the snapshot it follows. Replay applies a log only to its own snapshot: a crash between a new
+snapshot's rename and emptying the log (a compaction, or a reset's new data) leaves a log that
+is ignored, never replayed over data it does not belong to.
+
+The database is locked (`lock.py`) before anything touches its files, for the storage's life: a
+second server on the same file would interleave its lines with ours, so it is refused at open,
+having changed nothing. A start that fails or is interrupted (a damaged file, Ctrl-C during
+replay) leaves every file as it found it.
 """
 
 from __future__ import annotations
@@ -35,19 +42,18 @@ import json
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb.storages import Storage
 
+from .errors import CorruptDatabase, StorageFailed
+from .lock import DatabaseLock, check_writable
 from .mappedlog import MappedLog
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory lock; one server per file is up to the user
-    fcntl = None  # type: ignore[assignment]
+__all__ = ["CorruptDatabase", "LogStorage", "StorageFailed"]
 
 log = logging.getLogger("mock_enswitch.store")
 
@@ -55,12 +61,8 @@ MIN_LOG_BYTES = 1 << 20
 """Compact once the log passes this size and twice the snapshot: amortised O(1) per write."""
 
 
-class CorruptDatabase(Exception):
-    """The database file or its log cannot be used; the message names the file and why."""
-
-
-class StorageFailed(Exception):
-    """A write could not be made durable; the data is as it was before the write."""
+EPOCH_KEY = "__log_epoch__"
+"""The snapshot's own entry (not a table): its epoch, which its log's first line repeats."""
 
 
 class _Tables(dict):
@@ -91,20 +93,24 @@ class LogStorage(Storage):
         self.path = Path(path)
         self.log_path = self.path.with_name(self.path.name + ".log")
         self.fsync = fsync
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = MappedLog(self.log_path)
-        try:
-            self._lock_log()
-            self._data, replayed = self._load()
-        except BaseException:
-            self._log.close()
-            raise
-        self._snapshot_bytes = self.path.stat().st_size if self.path.exists() else 0
         self._batch_depth = 0
-        if replayed:  # also drops a torn tail before anything is appended after it
-            self.compact()
-        else:
-            self._log.reset()
+        self._epoch = 0
+        self._lock = DatabaseLock(self.path)  # first: until it is held, no file is touched
+        self._log: MappedLog | None = None
+        try:
+            check_writable(self.path.parent, self.path)
+            self._log = MappedLog(self.log_path)
+            self._data, replayed = self._load()
+            self._snapshot_bytes = self.path.stat().st_size if self.path.exists() else 0
+            if replayed:  # also drops a torn tail before anything is appended after it
+                self.compact()
+            else:
+                self._log.reset()
+        except BaseException:  # the files as found: the log was only read, never made ours
+            if self._log is not None:
+                self._log.close()
+            self._lock.release()
+            raise
 
     def read(self) -> dict[str, Any] | None:
         return self._data
@@ -130,35 +136,68 @@ class LogStorage(Storage):
                 self._commit()  # even after an error: the file follows what memory holds
 
     def replace(self, data: dict[str, Any]) -> None:
-        """Swap in entirely new data as one atomic step (seeding, reset): a new snapshot."""
-        self._data = _Tables(data)
-        self.compact()
+        """Swap in entirely new data as one atomic step (seeding, reset): a new snapshot, then
+        memory. If the snapshot cannot be written (disk full), memory and files keep the old
+        data and the error is raised: a reset is all or nothing."""
+        fresh = _Tables(data)
+        try:
+            self._write_snapshot(fresh)
+        except OSError as error:
+            raise StorageFailed(
+                f"{self.path}: cannot write the new data ({error.strerror or error}); "
+                "nothing was changed"
+            ) from error
+        self._data = fresh
+        self._log.reset()
 
     def compact(self) -> None:
         """Write the whole data as the new snapshot, atomically, then empty the log."""
-        temp = self.path.with_name(self.path.name + ".tmp")
-        with open(temp, "wb") as out:
-            out.write(dump_json(self._data))
-            out.flush()
-            # Always on disk before the rename, even without `fsync`: else a power loss could
-            # leave the renamed file empty and the log emptied, all data lost, not the last lines.
-            os.fsync(out.fileno())
-        os.replace(temp, self.path)
-        self._sync_directory()
-        self._snapshot_bytes = self.path.stat().st_size
+        self._write_snapshot(self._data)
         self._log.reset()
         self._data.dirty.clear()
 
     def close(self) -> None:
         """Fold the log into the snapshot, so a clean stop leaves one plain JSON file; with an
         empty log the snapshot already is that file, and a large one is not rewritten for
-        nothing (100,000 recordings: 3 s)."""
-        if not self._log.closed:
-            try:
-                if self._log.size:
-                    self.compact()
-            finally:
-                self._log.close()
+        nothing (100,000 recordings: 3 s). If the fold fails (disk full, folder made read-only),
+        nothing is lost: the log keeps every write and the next start replays it; said in one
+        line, not raised, so a clean stop stays clean."""
+        if self._log is None or self._log.closed:
+            return
+        try:
+            if self._log.size:
+                self.compact()
+        except OSError as error:
+            log.warning(
+                "could not fold %s into %s (%s): nothing is lost, the next start replays it",
+                self.log_path.name,
+                self.path,
+                error.strerror or error,
+            )
+        finally:
+            self._log.close()
+            self._lock.release()
+
+    def _write_snapshot(self, data: dict[str, Any]) -> None:
+        """`data` as the snapshot, with the next epoch: temp file, fsync, rename. On failure the
+        old snapshot stands and the temp file is gone."""
+        temp = self.path.with_name(self.path.name + ".tmp")
+        epoch = self._epoch + 1
+        try:
+            with open(temp, "wb") as out:
+                out.write(dump_json({**data, EPOCH_KEY: {"epoch": epoch}}))
+                out.flush()
+                # Always on disk before the rename, even without `fsync`: else a power loss could
+                # leave the renamed file empty and the log emptied, all data lost.
+                os.fsync(out.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temp)
+            raise
+        self._epoch = epoch
+        self._sync_directory()
+        self._snapshot_bytes = self.path.stat().st_size
 
     def _commit(self) -> None:
         names, self._data.dirty = self._data.dirty, set()
@@ -171,6 +210,8 @@ class LogStorage(Storage):
         if dropped:
             entry["dropped"] = dropped
         line = dump_json(entry) + b"\n"
+        if not self._log.size:  # a log's first line says which snapshot it follows
+            line = dump_json({"epoch": self._epoch}) + b"\n" + line
         try:
             self._log.append(line, fsync=self.fsync)
         except OSError as error:
@@ -185,18 +226,6 @@ class LogStorage(Storage):
                 self.compact()
             except OSError as error:  # the line is safe in the log: try again at the next one
                 log.warning("compaction of %s failed, will retry: %s", self.path, error)
-
-    def _lock_log(self) -> None:
-        if fcntl is None:
-            return
-        try:
-            fcntl.flock(self._log.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CorruptDatabase(
-                f"{self.path}: in use by another mock-enswitch process (its log is locked)"
-            ) from None
-        except OSError as error:  # a file system without locks (some NFS): serve unguarded
-            log.warning("cannot lock %s (%s): nothing stops a second server", self.log_path, error)
 
     def _load(self) -> tuple[_Tables, bool]:
         """The snapshot with the log replayed over it; True if the log had any line.
@@ -216,20 +245,34 @@ class LogStorage(Storage):
         try:
             data = parse_json(self.path.read_bytes())
         except (ValueError, UnicodeDecodeError) as error:
-            raise CorruptDatabase(f"{self.path}: not a valid JSON database ({error})") from None
+            raise CorruptDatabase(
+                f"{self.path}: not a valid JSON database ({error}): repair it from a copy, "
+                "or give another --db; the file was left as it is"
+            ) from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise CorruptDatabase(f"{self.path}: expected a JSON object of tables")
+        self._epoch = data.pop(EPOCH_KEY, {}).get("epoch", 0)
         return data
 
     def _replay_log(self, data: dict[str, dict]) -> bool:
         """Apply the log's lines in order; only the last may be torn (the crash cut it)."""
         lines = [line for line in self._log.read().split(b"\n") if line.strip()]
+        if lines and (header := _parse_header(lines[0])) is not None:
+            if header != self._epoch:  # a log the crash left behind a newer snapshot
+                log.info("%s follows an older snapshot: not replayed", self.log_path)
+                return True  # (emptied by the compaction at open)
+            lines[0] = b""
         for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
             entry = _parse_entry(line)
             if entry is None:
                 if number == len(lines):
                     break
-                raise CorruptDatabase(f"{self.log_path}: line {number} is not a log entry")
+                raise CorruptDatabase(
+                    f"{self.log_path}: line {number} is not a log entry: repair or remove that "
+                    "line (the lines after it are lost with it); the files were left as they are"
+                )
             for name in entry.get("dropped", ()):
                 data.pop(name, None)
             data.update(entry["tables"])
@@ -277,6 +320,18 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _parse_header(line: bytes) -> int | None:
+    """The epoch a log's first line names, or None if it is not a header (a log written before
+    epochs: it follows a snapshot without one, epoch 0)."""
+    try:
+        entry = parse_json(line)
+    except ValueError:
+        return None
+    if isinstance(entry, dict) and set(entry) == {"epoch"} and isinstance(entry["epoch"], int):
+        return entry["epoch"]
+    return None
 
 
 def _parse_entry(line: bytes) -> dict[str, Any] | None:

@@ -10,6 +10,10 @@ The file is grown ahead in chunks with `posix_fallocate`, so a full disk is an `
 growing, before anything is copied, never a SIGBUS on a page the disk cannot hold (where the
 platform has no `posix_fallocate`, the file is extended sparse and that protection is lost).
 Unused space is zeros: the content ends at the first NUL byte, which no JSON line contains.
+
+Opening changes nothing: the file is only read until `reset()` makes it ours to write (the owner
+has read and folded its content by then). So a start that fails or is interrupted before that,
+for any reason, closes the file exactly as it found it: no map, no growth, no trim.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class MappedLog:
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         self._map: mmap.mmap | None = None
         self._capacity = 0
+        self._adopted = False
+        """Set by `reset()`: from then on the file is ours to grow, write and trim."""
 
     def fileno(self) -> int:
         return self._fd
@@ -44,14 +50,17 @@ class MappedLog:
             return source.read().split(b"\0", 1)[0]
 
     def reset(self) -> None:
-        """Empty the file and map a fresh chunk of zeros."""
+        """Empty the file and make it ours to write. Its space is taken at the first append, so
+        a full disk fails that append (nothing stored), never the reset after a compaction."""
         self._unmap()
         os.ftruncate(self._fd, 0)
         self.size = 0
-        self._grow(CHUNK)
+        self._adopted = True
 
     def append(self, data: bytes, fsync: bool = False) -> None:
         """Copy `data` in after the content; an OSError (disk full) leaves the file as it was."""
+        if not self._adopted:
+            raise RuntimeError(f"{self.path}: appended to before reset(): its content is not ours")
         end = self.size + len(data)
         if end > self._capacity:
             self._grow(end)
@@ -61,13 +70,17 @@ class MappedLog:
             self._map.flush()
 
     def close(self) -> None:
-        """Unmap, trim the zeros after the content, close."""
+        """Unmap, trim the zeros after the content (only of a file made ours: else the content
+        was never loaded, and `size` knows none of it), close."""
         if self.closed:
             return
-        self._unmap()
-        os.ftruncate(self._fd, self.size)
-        os.close(self._fd)
-        self._fd = -1
+        try:
+            self._unmap()
+            if self._adopted:
+                os.ftruncate(self._fd, self.size)
+        finally:
+            os.close(self._fd)
+            self._fd = -1
 
     def _grow(self, needed: int) -> None:
         capacity = max(CHUNK, self._capacity * 2)
