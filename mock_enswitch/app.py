@@ -14,6 +14,7 @@ from .api.views import EnswitchApi
 from .config import Config
 from .control.dashboard import blueprint as dashboard_blueprint
 from .control.directory import blueprint as directory_blueprint
+from .control.front import blueprint as front_blueprint
 from .control.simulation import blueprint as simulation_blueprint
 from .control.views import blueprint as control_blueprint
 from .control.views import problem
@@ -35,6 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(simulation_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(directory_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(dashboard_blueprint, url_prefix=CONTROL_ROOT)
+    app.register_blueprint(front_blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)

@@ -20,6 +20,7 @@ import yaml
 from .api.dispatch import dispatch
 from .api.functions import FUNCTIONS
 from .api.table import Function
+from .catalogue import real_at
 from .config import Config
 from .domain import groups, phones
 from .domain.calls import settle, unsettled
@@ -57,6 +58,7 @@ class Service:
             for path, function in self.functions.items()
         }
         """Each function this version serves, with its parameters: what a fault rule may name."""
+        self.served_names = frozenset(self.served)
         self.faults = FaultEngine(self.checked(start_up_rules(config)))
         self.journal = Journal(config.journal_size)
         self.call_log: CallLog | None = None
@@ -127,7 +129,9 @@ class Service:
         """`rules`, each refused if it names a function or parameter this version lacks."""
         for index, rule in enumerate(rules):
             try:
-                check_served(rule, self.served, self.config.enswitch_version or "")
+                check_served(
+                    rule, self.served, self.config.enswitch_version or "", real_at(self.version)
+                )
             except RuleError as error:
                 where = rule.origin or (f"[{index}]" if len(rules) > 1 else "")
                 joint = "." if where.endswith("]") else ": "

@@ -14,6 +14,7 @@ from ..domain.access import Call, authenticate, require_privilege
 from ..domain.errors import NotFound
 from ..domain.recordings import FileReply
 from .envelope import envelope
+from .names import refuse
 from .params import validate
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict | FileReply:
     function = service.functions.get(path)
     if function is None:
-        raise NotFound(f"Unknown function: {path}.")
+        refuse(service.switch, service.version, service.served_names, path, raw)
     token = raw.get("auth_token") if function.param("auth_token") else None
     caller = authenticate(service.switch, raw.get("auth_username"), raw.get("auth_password"), token)
     require_privilege(caller, function.privileges)

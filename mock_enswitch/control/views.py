@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from ..catalogue import real_functions
 from ..domain import groups
 from ..domain.groups import present
 from ..faults import RuleError, parse_rule
@@ -150,3 +151,23 @@ def openapi_document():
     """The OpenAPI 3.1 document of the Enswitch API as this mock serves it (its version, prefix)."""
     mock = service()
     return jsonify(document(mock.version, mock.config.path_prefix))
+
+
+@blueprint.get("/functions")
+def functions():
+    """What this mock answers at its version: the functions it serves, and the real Enswitch
+    functions it does not serve yet (answered 501; a fault rule may stand in for them)."""
+    mock = service()
+    served = mock.functions
+    return jsonify(
+        enswitch_version=mock.config.enswitch_version,
+        served=[
+            {"function": path, "privileges": list(f.privileges), "methods": ["GET", "POST"]}
+            for path, f in sorted(served.items())
+        ],
+        not_served=[
+            {"function": real.path, "privileges": real.privileges, "guide": real.source}
+            for path, real in sorted(real_functions().items())
+            if path not in served and real.exists_at(mock.version)
+        ],
+    )

@@ -51,3 +51,13 @@ STANDARD_MESSAGES = {
     for cls in (ApiError, BadRequest, NotAuthenticated, RoleDenied, PlanDenied, NotFound)
 }
 """The documented message for each error code, for anything (faults) that answers with a code alone."""
+
+
+class NotServed(ApiError):
+    """A real Enswitch function that the mock does not serve yet. Code 501 (our choice: no
+    Enswitch page uses it): a 404 would read, in every client, as "does not exist or does not
+    belong to you", which is false and hides that the gap is the mock's. Answered after the
+    credentials are checked, as the real function would check them."""
+
+    code = "501"
+    default_message = "This Enswitch function is not served by mock-enswitch yet."
