@@ -8,7 +8,7 @@ one. `validation=1` runs all of it and answers 201.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..domain.access import Call, authenticate, require_privilege
 from ..domain.errors import NotFound
@@ -18,10 +18,24 @@ from .names import refuse
 from .params import validate
 
 if TYPE_CHECKING:
-    from ..service import Service
+    from ..config import Config
+    from ..domain.switch import Switch
+    from ..versions import Version
+    from .table import Function
 
 
-def dispatch(service: Service, path: str, raw: dict[str, str]) -> dict | FileReply:
+class Mock(Protocol):
+    """What dispatch needs of the running mock (the Service): a protocol, so that this module
+    does not import the service that imports it."""
+
+    functions: dict[str, Function]
+    served_names: frozenset[str]
+    switch: Switch
+    version: Version
+    config: Config
+
+
+def dispatch(service: Mock, path: str, raw: dict[str, str]) -> dict | FileReply:
     function = service.functions.get(path)
     if function is None:
         refuse(service.switch, service.version, service.served_names, path, raw)
