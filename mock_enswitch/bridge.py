@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from .drop import DROP_KEY, DropConnection
+from .memory import give_back_after
 
 DROP_EXTENSION = "mock_enswitch.drop"
 """In the ASGI scope's extensions, what the server (server.py) gives to drop the connection with
@@ -81,6 +82,9 @@ class WsgiOnAsgi:
         finally:
             if hasattr(result, "close"):
                 result.close()
+            size = len(body)
+            del body, environ  # the body's buffers, freed before the pages go back
+            give_back_after(size)
 
     def environ(self, scope: dict) -> dict:
         server = scope.get("server") or ("localhost", 80)

@@ -80,6 +80,11 @@ PRIVILEGES_USED = {
 step with the function table). Others may be listed (a real switch has many more); one that is
 a near miss of these (`recordin`) is refused, as it would silently turn into a 402 or 403."""
 MAX_ID = 2**31 - 1
+MAX_TEXT = 255
+MAX_ITEMS = 1000
+"""The longest text a fixture or control-API record may hold in a field: the API's own limit
+for the strings it takes (MAX_STRING in the function table), so that a record the control API
+accepted (a 100,000-character username, say) is one the API could have made."""
 
 KNOWN_FIELDS: dict[str, tuple[str, ...] | None] = {
     "customers": ("id", "name", "parent", "rate_plan"),
@@ -168,6 +173,14 @@ def _check_values(path: Path, index: int, record: dict, kind: str) -> None:
             raise FixtureError(f"{where}: field {name!r} contains a NUL character")
         if name in ("name", "username") and value == "":
             raise FixtureError(f"{where}: field {name!r} must not be empty")
+        texts = value if isinstance(value, list) else [value]
+        longest = max((len(text) for text in texts if isinstance(text, str)), default=0)
+        if longest > MAX_TEXT:
+            raise FixtureError(
+                f"{where}: field {name!r} holds {longest} characters; at most {MAX_TEXT}"
+            )
+        if isinstance(value, list) and len(value) > MAX_ITEMS:
+            raise FixtureError(f"{where}: field {name!r} lists {len(value)}; at most {MAX_ITEMS}")
         if name == "id" and isinstance(value, int) and value > MAX_ID:
             raise FixtureError(f"{where}: field 'id' must be at most {MAX_ID}")
         if _too_wide(value):

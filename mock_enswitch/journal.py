@@ -62,15 +62,25 @@ def cut(text: str, limit: int) -> str:
 
 def masked(params: dict[str, str], secrets: Iterable[str]) -> dict[str, str]:
     """`params` as the journal keeps them: every secret's value replaced by ***, long names and
-    values cut, and past `ENTRY_BUDGET` characters the rest counted, not kept."""
-    hidden = set(secrets)
+    values cut, and past `ENTRY_BUDGET` characters the rest counted, not kept. A name is a
+    secret whatever its case (`Auth_Password`: a client may send one the mock does not take,
+    and it still must not be kept), and so is any name with a secret word in it."""
+    hidden = {name.lower() for name in secrets}
     kept: dict[str, str] = {}
     budget = ENTRY_BUDGET
     for number, (name, value) in enumerate(params.items()):
         if budget <= 0:
             kept[MORE] = f"[{len(params) - number} more parameters cut]"
             break
-        shown = MASK if name in hidden else cut(value, VALUE_LIMIT)
+        shown = MASK if is_secret(name, hidden) else cut(value, VALUE_LIMIT)
         kept[cut(name, NAME_LIMIT)] = shown
         budget -= min(len(name), NAME_LIMIT) + len(shown)
     return kept
+
+
+SECRET_WORDS = ("password", "token", "secret")
+
+
+def is_secret(name: str, hidden: set[str]) -> bool:
+    lowered = name.lower()
+    return lowered in hidden or any(word in lowered for word in SECRET_WORDS)

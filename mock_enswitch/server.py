@@ -63,6 +63,9 @@ class MockProtocol(HttpToolsProtocol):
         self.write_stall: asyncio.TimerHandle | None = None
         self.held: list[bytes] | None = None
         self.lingering = False
+        self.client_ended = False  # the client half-closed: answer what it sent, then close
+        self.head_deadline: float | None = None  # when the head in progress must be whole
+        self.upgrade_asked = False
         if len(self.connections) - len(self.waiting) > self.connection_limit:
             # Left unread until another connection closes: asyncio stops reading here; uvloop
             # starts reading after this returns whatever is asked, so `data_received` holds
@@ -90,14 +93,28 @@ class MockProtocol(HttpToolsProtocol):
         while self.waiting and len(self.connections) - len(self.waiting) < self.connection_limit:
             self.waiting.popleft().admit()
 
-    def arm_idle_timer(self) -> None:
+    def arm_idle_timer(self, delay: float | None = None) -> None:
         """Close the connection unless a byte arrives (or a reply completes) within the idle
         timeout: uvicorn's keep-alive timer, also armed from the start and while a request's
-        head or body is half-sent."""
+        body is half-sent. A head gets the idle timeout from its first byte, all of it: bytes
+        trickling in do not re-arm it (600 connections sending one header byte every 5 s
+        otherwise held every slot under the connection limit, forever)."""
         self._unset_keepalive_if_required()
         self.timeout_keep_alive_task = self.loop.call_later(
-            self.timeout_keep_alive, self.timeout_keep_alive_handler
+            self.timeout_keep_alive if delay is None else max(delay, 0),
+            self.timeout_keep_alive_handler,
         )
+
+    def eof_received(self) -> bool | None:
+        """The client half-closed (`nc -N`, `shutdown(SHUT_WR)`): every call it sent whole is
+        still answered, in order, and the connection closed after the last reply. Returning
+        True keeps the transport open for those replies (else asyncio closes it at once, and
+        pipelined calls were applied with no reply, or dropped)."""
+        self.client_ended = True
+        cycle = self.cycle
+        if self.busy() and not (cycle is not None and cycle.more_body):
+            return True
+        return None  # nothing to answer, or a body that will never be whole: close now
 
     def data_received(self, data: bytes) -> None:
         if self.lingering:  # refused: what still comes is dropped
@@ -111,7 +128,13 @@ class MockProtocol(HttpToolsProtocol):
         if self.raw_head is not None:  # inside a head since an earlier chunk
             self.raw_head += len(data)
         super().data_received(data)
-        if self.transport.is_closing() or self.pending_refusal is not None:
+        if self.upgrade_asked and not self.lingering:
+            self.refuse(
+                501,
+                "Not Implemented",
+                "WebSocket is not served: poll GET /_mock/requests (or the API) over plain HTTP.",
+            )
+        if self.transport.is_closing() or self.pending_refusal is not None or self.lingering:
             return
         if self.raw_head is not None and max(self.raw_head, self.parsed_head) > MAX_HEAD:
             # still inside the head: a header line that never ends (counted up to a read late)
@@ -119,13 +142,18 @@ class MockProtocol(HttpToolsProtocol):
             return
         cycle = self.cycle
         waiting_for_client = cycle is None or cycle.response_complete or cycle.more_body
-        if waiting_for_client and not self.pipeline:  # for a request, or the rest of its body
+        if not waiting_for_client or self.pipeline:
+            return
+        if self.raw_head is not None and self.head_deadline is not None:  # inside a head
+            self.arm_idle_timer(self.head_deadline - self.loop.time())
+        else:  # for a request, or the rest of its body
             self.arm_idle_timer()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.at_message_start = False
         self.parsed_head, self.raw_head = 0, 0
+        self.head_deadline = self.loop.time() + self.timeout_keep_alive
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
@@ -143,6 +171,10 @@ class MockProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self.raw_head = None
+        self.head_deadline = None
+        if self.parser.should_upgrade() and self.is_websocket():
+            self.upgrade_asked = True  # refused once the parser returns (data_received)
+            return
         super().on_headers_complete()
         cycle = self.cycle
         if cycle is not None and cycle.scope is self.scope:
@@ -151,7 +183,16 @@ class MockProtocol(HttpToolsProtocol):
                 GONE_EXTENSION: lambda: cycle.disconnected,
             }
 
+    def is_websocket(self) -> bool:
+        """A websocket upgrade: answered 501 in the surface's format. Other upgrades (curl's
+        h2c) are ignored, as HTTP/1.1 lets a server do, and answered as plain calls."""
+        return any(
+            name == b"upgrade" and b"websocket" in value.lower() for name, value in self.headers
+        )
+
     def on_message_complete(self) -> None:
+        if self.upgrade_asked:
+            return
         super().on_message_complete()
         self.at_message_start = True
 
@@ -220,6 +261,8 @@ class MockProtocol(HttpToolsProtocol):
         if self.pending_refusal is not None and not self.busy():
             refusal, self.pending_refusal = self.pending_refusal, None
             self.refuse(*refusal)
+        elif self.client_ended and not self.busy() and not self.transport.is_closing():
+            self.transport.close()  # the last reply to a half-closed connection is out
 
 
 def escaped_request_line(data: bytes) -> bytes:
