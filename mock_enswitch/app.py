@@ -4,6 +4,7 @@ api/views.py) mounted beside the Flask app of the control API and the dashboard.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -41,7 +42,23 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)
     api_root = config.path_prefix.rstrip("/") + API_ROOT
-    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {api_root: EnswitchApi(service)})
+    app.wsgi_app = merged_slashes(
+        DispatcherMiddleware(app.wsgi_app, {api_root: EnswitchApi(service)})
+    )
+    return app
+
+
+def merged_slashes(wsgi_app):
+    """Repeated slashes in the path taken as one: a client whose base URL ends in `/` asks for
+    `//api/json/...`, which a real switch's web server answers (Apache merges slashes), and the
+    API's mount would not match."""
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if "//" in path:
+            environ["PATH_INFO"] = re.sub("/{2,}", "/", path)
+        return wsgi_app(environ, start_response)
+
     return app
 
 

@@ -45,3 +45,19 @@ def test_through_serve_the_root_is_the_front_door_not_a_404():
         request = urllib.request.Request(f"{server.url}/_mock", headers={"Accept": BROWSER})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert b"<h1>mock-enswitch" in response.read()
+
+
+@pytest.mark.parametrize("path", ["/api/json//recording//groups/list//", "/api//json/phones/list"])
+def test_repeated_slashes_in_the_path_are_taken_as_one(app, path):
+    """(A leading `//` is tested through serve: Werkzeug's test client reads it as a host.)"""
+    query = "?auth_username=acme-admin;auth_password=acme-admin-pass"
+    body = app.test_client().get(path + query).get_json()
+    assert body["responses"][0]["code"] == "200" and body["data"]
+
+
+def test_through_serve_a_double_slash_reaches_the_api():
+    with LiveServer("--memory") as server:
+        query = "?auth_username=acme-admin;auth_password=acme-admin-pass"
+        url = f"{server.url}//api/json/recording/groups/list/{query}"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert b'"code": "200"' in response.read()
