@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import json
+import re
 import signal
 import socket
 import sys
@@ -23,6 +24,20 @@ from .versions import KNOWN_VERSIONS, NEWEST, format_version
 
 def env(name: str) -> str:
     return "MOCK_ENSWITCH_" + name.upper()
+
+
+PREFIX = re.compile(r"(/[A-Za-z0-9._~-]+)*/?")
+
+
+def checked_prefix(value: str) -> str:
+    """A path prefix as the API's mount needs it: empty, or `/` and path segments (`/local`);
+    a prefix without its leading slash never matched a request, and the server started anyway."""
+    if not PREFIX.fullmatch(value or ""):
+        raise click.BadParameter(
+            f"{value!r} is not a path prefix: give one like /local (a leading /, then letters, "
+            "digits, '.', '_', '~' or '-' between slashes)"
+        )
+    return (value or "").rstrip("/")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100})
@@ -121,6 +136,7 @@ class EnvironmentNamingCommand(click.Command):
     "--path-prefix",
     default="",
     envvar=env("path_prefix"),
+    callback=lambda ctx, param, value: checked_prefix(value),
     help="Serve the API under a prefix, e.g. /local for /local/api/json/.",
 )
 @click.option(
@@ -268,7 +284,8 @@ def run(config: Config) -> None:
     where = "memory" if config.db_path is None else config.db_path
     version = service.config.enswitch_version
     click.echo(
-        f"mock-enswitch {version} serving http://{host}:{port}/api/json/ (data: {where})",
+        f"mock-enswitch {version} serving http://{host}:{port}{config.path_prefix}/api/json/ "
+        f"(data: {where})",
         err=True,
     )
     click.echo(f"ready on port {port}", err=True)
@@ -304,6 +321,10 @@ def cannot_listen(config: Config, error: OSError) -> str:
         return f"{where}: ports below 1024 need privileges: choose --port 1024 or above"
     if error.errno == errno.EADDRNOTAVAIL:
         return f"{where}: no interface of this machine has that address: check --host"
+    if isinstance(error, socket.gaierror):
+        return (
+            f"{where}: no such host: check --host (127.0.0.1, 0.0.0.0, or a name of this machine)"
+        )
     return where
 
 
@@ -320,6 +341,7 @@ def cannot_listen(config: Config, error: OSError) -> str:
     "--path-prefix",
     default="",
     envvar=env("path_prefix"),
+    callback=lambda ctx, param, value: checked_prefix(value),
     help="The prefix the API is served under, e.g. /local.",
 )
 def openapi(enswitch_version: str, path_prefix: str) -> None:

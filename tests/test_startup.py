@@ -71,3 +71,17 @@ def test_a_partial_fixture_directory_says_which_files_it_borrowed(tmp_path):
     with LiveServer("--memory", "--fixtures", str(partial)) as live:
         pass
     assert "has no customers.json, rate_plans.json, roles.json, users.json" in live.output()
+
+
+def test_a_path_prefix_without_its_slash_is_refused_not_served_where_nothing_matches():
+    line = one_clear_line(serve("--port", "0", "--memory", "--path-prefix", "local"))
+    assert "'local' is not a path prefix: give one like /local" in line
+    with LiveServer("--memory", "--path-prefix", "/local/") as server:
+        assert f"{server.port}/local/api/json/" in server.output()  # the start line says where
+        reply = server.get("/")
+        assert reply["links"]["api"] == "/local/api/json/"
+
+
+def test_a_host_that_does_not_resolve_is_one_line_naming_host():
+    line = one_clear_line(serve("--port", "0", "--memory", "--host", "nosuchhost.invalid"))
+    assert "cannot listen on nosuchhost.invalid:0" in line and "check --host" in line
