@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from .drop import DROP_KEY, DropConnection
-from .memory import give_back_after
 
 DROP_EXTENSION = "mock_enswitch.drop"
 """In the ASGI scope's extensions, what the server (server.py) gives to drop the connection with
@@ -82,9 +81,11 @@ class WsgiOnAsgi:
         finally:
             if hasattr(result, "close"):
                 result.close()
-            size = len(body)
-            del body, environ  # the body's buffers, freed before the pages go back
-            give_back_after(size)
+            # The environ and the Request made from it refer to each other (Werkzeug keeps
+            # environ["werkzeug.request"]): a cycle that holds the body until the cyclic
+            # collector runs, which a few large calls do not make it do. 300 bodies of 4 MiB
+            # left RSS at 367 MiB. Emptied here, the body goes with the last reference.
+            environ.clear()
 
     def environ(self, scope: dict) -> dict:
         server = scope.get("server") or ("localhost", 80)

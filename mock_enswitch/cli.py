@@ -248,11 +248,9 @@ def not_ready(environ, start_response):
 def run(config: Config) -> None:
     from . import create_app
     from .logs import CallLog, configure_server_logging
-    from .memory import hold_large_buffers_apart
     from .server import make_server
 
     configure_server_logging()
-    hold_large_buffers_apart()
     config.control_enabled = (
         is_loopback(config.host) or config.control_open or bool(config.control_token)
     )

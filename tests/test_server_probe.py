@@ -5,12 +5,15 @@ in any case, bounded control fields."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import socket
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlencode
 
 import pytest
 from live import LiveServer
@@ -126,3 +129,36 @@ def test_the_control_api_bounds_its_fields(server):
     ):
         client.add_user(username="u" * 100_000, password="p", customer=1, role=1)
     assert not any(len(user["username"]) > 255 for user in client.control("GET", "users")["users"])
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(line for line in status if line.startswith("VmRSS:")).split()[1]) / 1024
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_memory_goes_back_after_large_bodies():
+    """Werkzeug's Request and the environ refer to each other: a cycle that held each 4 MiB body
+    until the cyclic collector ran (RSS 40 -> 367 MiB after 300 bodies, by the outside probe)."""
+    body = urlencode({"auth_username": "acme-admin", "auth_password": "acme-admin-pass"})
+    body = (body + "&name=x&description=" + "a" * (4 * 1024 * 1024 - 200)).encode()
+    with LiveServer("--memory") as server:
+
+        def post() -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            connection.request(
+                "POST",
+                "/api/json/recording/groups/create/",
+                body,
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            connection.getresponse().read()
+            connection.close()
+
+        for _ in range(10):
+            post()
+        settled = rss_mib(server.process.pid)
+        for _ in range(100):
+            post()
+        grown = rss_mib(server.process.pid) - settled
+    assert grown < 40, f"RSS grew {grown:.0f} MiB over 100 bodies of 4 MiB"
