@@ -18,7 +18,7 @@ from .config import DEFAULT_DB, Config, is_loopback
 from .control.guard import check_allowed_host
 from .faults import RuleError
 from .fixtures import FixtureError
-from .store.errors import DatabaseUnusable
+from .store.errors import DatabaseUnusable, StorageFailed
 from .versions import KNOWN_VERSIONS, NEWEST, format_version
 
 
@@ -260,7 +260,7 @@ def run(config: Config) -> None:
         raise click.ClickException(cannot_listen(config, error)) from None
     try:
         app = create_app(config)
-    except (FixtureError, DatabaseUnusable, RuleError) as error:
+    except (FixtureError, DatabaseUnusable, RuleError, StorageFailed) as error:
         server.close()
         raise click.ClickException(str(error)) from None
     except OSError as error:  # a --db directory missing its rights (a container volume...)

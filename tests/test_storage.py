@@ -549,3 +549,119 @@ def test_a_clean_close_whose_compaction_fails_loses_nothing_and_raises_nothing(
     again = Database(tmp_path / "db.json")
     assert [g["name"] for g in again.collection("record_groups").all()][-1] == "kept"
     again.close()
+
+
+# An outside review's findings: failures after a new snapshot's rename (the commit point), a log
+# of another database, a failed start's lock, a close that cannot trim.
+
+
+def test_a_reset_whose_folder_sync_fails_after_the_rename_keeps_memory_with_the_disk(
+    tmp_path, monkeypatch
+):
+    db = Database(tmp_path / "db.json", fsync=True)
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "old"})
+
+    def sync_fails(self):
+        raise OSError(errno.EIO, "Input/output error")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(LogStorage, "_sync_directory", sync_fails)
+        db.replace_all(DIRECTORY, {"record_groups": [GROUPS[0]]})  # the rename happened
+    assert [g["name"] for g in db.collection("record_groups").all()] == ["one"]
+    after = db.collection("record_groups").insert({"customer": 1, "name": "after"})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    again = Database(tmp_path / "crashed" / "db.json")
+    assert [(g["id"], g["name"]) for g in again.collection("record_groups").all()] == [
+        (1, "one"),
+        (after, "after"),  # was lost: appended under the old snapshot's header
+    ]
+    again.close()
+
+
+def test_a_log_that_cannot_be_emptied_after_a_snapshot_is_emptied_before_the_next_line(
+    tmp_path, monkeypatch
+):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "old"})
+    real_reset = mappedlog.MappedLog.reset
+    failures = iter([OSError(errno.EIO, "Input/output error")])
+
+    def reset_fails_once(self):
+        for failure in failures:
+            raise failure
+        real_reset(self)
+
+    monkeypatch.setattr(mappedlog.MappedLog, "reset", reset_fails_once)
+    db.replace_all(DIRECTORY, {"record_groups": [GROUPS[0]]})
+    after = db.collection("record_groups").insert({"customer": 1, "name": "after"})
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    again = Database(tmp_path / "crashed" / "db.json")
+    assert [g["name"] for g in again.collection("record_groups").all()] == ["one", "after"]
+    assert again.collection("record_groups").get(after) is not None
+    again.close()
+
+
+def test_a_log_of_another_snapshot_is_refused_not_erased(tmp_path):
+    db = open_tinydb(tmp_path)
+    db.table("a").insert({"x": 1})
+    db.storage.compact()  # snapshot 2
+    db.table("a").insert({"x": 2})  # a line under snapshot 2
+    crash_copy(tmp_path, tmp_path / "crashed")
+    db.close()
+    crashed = tmp_path / "crashed"
+    snapshot = json.loads((crashed / "db.json").read_text())
+    snapshot["__log_epoch__"]["epoch"] = 7  # a backup restored beside this log, say
+    (crashed / "db.json").write_text(json.dumps(snapshot))
+    before = files_of(crashed)
+    with pytest.raises(CorruptDatabase, match="not of the same database"):
+        open_tinydb(crashed)
+    assert files_of(crashed) == before
+
+
+def test_an_epoch_that_is_not_a_number_is_a_damaged_snapshot(tmp_path):
+    (tmp_path / "db.json").write_text('{"a": {}, "__log_epoch__": {"epoch": "3"}}')
+    with pytest.raises(CorruptDatabase, match="__log_epoch__ is not a whole number"):
+        open_tinydb(tmp_path)
+
+
+def test_a_refused_start_creates_no_log(tmp_path):
+    (tmp_path / "db.json").write_text("{damaged")
+    with pytest.raises(CorruptDatabase):
+        open_tinydb(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["db.json", "db.json.lock"]
+
+
+def test_a_start_that_fails_after_opening_the_database_lets_it_go(tmp_path, monkeypatch):
+    from mock_enswitch.service import Service
+
+    def seeding_fails(self, first):
+        raise StorageFailed("disk full while seeding")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(Service, "_seed_if_needed", seeding_fails)
+        with pytest.raises(StorageFailed):
+            create_app(Config(db_path=tmp_path / "db.json"))
+    Database(tmp_path / "db.json").close()  # not "in use by another mock-enswitch process"
+
+
+def test_a_close_that_cannot_trim_the_log_raises_nothing_and_lets_the_lock_go(
+    tmp_path, monkeypatch
+):
+    db = Database(tmp_path / "db.json")
+    db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    db.collection("record_groups").insert({"customer": 1, "name": "kept"})
+    with monkeypatch.context() as broken:
+        fail_snapshots(broken)  # the fold fails...
+
+        def no_trim(fd, size):
+            raise OSError(errno.EIO, "Input/output error")
+
+        broken.setattr("mock_enswitch.store.mappedlog.os.ftruncate", no_trim)  # ...and the trim
+        db.close()
+    again = Database(tmp_path / "db.json")
+    assert [g["name"] for g in again.collection("record_groups").all()][-1] == "kept"
+    again.close()

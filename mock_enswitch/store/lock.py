@@ -30,7 +30,9 @@ class DatabaseLock:
         folder = db_path.parent
         _make_folder(folder, db_path)
         try:
-            self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+            # Open for writing though it is never written: on NFS, flock is emulated by fcntl
+            # locks, and an exclusive one needs a file open for writing.
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise _unusable(db_path, folder, error) from None
         try:

@@ -95,9 +95,13 @@ class LogStorage(Storage):
         self.fsync = fsync
         self._batch_depth = 0
         self._epoch = 0
-        self._lock = DatabaseLock(self.path)  # first: until it is held, no file is touched
+        """The snapshot's epoch; a log's lines belong to it when its header names it."""
+        self._log_epoch: int | None = None
+        """The epoch the log's header names (None: the log is empty, its header to come)."""
         self._log: MappedLog | None = None
+        self._lock: DatabaseLock | None = None
         try:
+            self._lock = DatabaseLock(self.path)  # first: until it is held, no file is touched
             check_writable(self.path.parent, self.path)
             self._log = MappedLog(self.log_path)
             self._data, replayed = self._load()
@@ -106,10 +110,12 @@ class LogStorage(Storage):
                 self.compact()
             else:
                 self._log.reset()
+                self._log_epoch = None
         except BaseException:  # the files as found: the log was only read, never made ours
             if self._log is not None:
                 self._log.close()
-            self._lock.release()
+            if self._lock is not None:
+                self._lock.release()
             raise
 
     def read(self) -> dict[str, Any] | None:
@@ -138,7 +144,8 @@ class LogStorage(Storage):
     def replace(self, data: dict[str, Any]) -> None:
         """Swap in entirely new data as one atomic step (seeding, reset): a new snapshot, then
         memory. If the snapshot cannot be written (disk full), memory and files keep the old
-        data and the error is raised: a reset is all or nothing."""
+        data and StorageFailed says so: a reset is all or nothing. The snapshot's rename is the
+        commit point: once it is done, memory follows whatever fails after it."""
         fresh = _Tables(data)
         try:
             self._write_snapshot(fresh)
@@ -148,39 +155,43 @@ class LogStorage(Storage):
                 "nothing was changed"
             ) from error
         self._data = fresh
-        self._log.reset()
+        self._empty_log()
 
     def compact(self) -> None:
         """Write the whole data as the new snapshot, atomically, then empty the log."""
         self._write_snapshot(self._data)
-        self._log.reset()
         self._data.dirty.clear()
+        self._empty_log()
 
     def close(self) -> None:
         """Fold the log into the snapshot, so a clean stop leaves one plain JSON file; with an
         empty log the snapshot already is that file, and a large one is not rewritten for
         nothing (100,000 recordings: 3 s). If the fold fails (disk full, folder made read-only),
         nothing is lost: the log keeps every write and the next start replays it; said in one
-        line, not raised, so a clean stop stays clean."""
+        line, not raised, so a clean stop stays clean. The lock is let go whatever happens."""
         if self._log is None or self._log.closed:
             return
         try:
-            if self._log.size:
-                self.compact()
-        except OSError as error:
-            log.warning(
-                "could not fold %s into %s (%s): nothing is lost, the next start replays it",
-                self.log_path.name,
-                self.path,
-                error.strerror or error,
-            )
+            try:
+                if self._log.size:
+                    self.compact()
+            except OSError as error:
+                log.warning(
+                    "could not fold %s into %s (%s): nothing is lost, the next start replays it",
+                    self.log_path.name,
+                    self.path,
+                    error.strerror or error,
+                )
+            finally:
+                with suppress(OSError):  # a failed trim leaves zeros after the content: harmless
+                    self._log.close()
         finally:
-            self._log.close()
             self._lock.release()
 
     def _write_snapshot(self, data: dict[str, Any]) -> None:
-        """`data` as the snapshot, with the next epoch: temp file, fsync, rename. On failure the
-        old snapshot stands and the temp file is gone."""
+        """`data` as the snapshot, with the next epoch: temp file, fsync, rename. Raises only
+        if the rename did not happen (the old snapshot stands, the temp file is gone); once it
+        has, the new snapshot is the database, and a failure to sync its folder is a warning."""
         temp = self.path.with_name(self.path.name + ".tmp")
         epoch = self._epoch + 1
         try:
@@ -196,8 +207,21 @@ class LogStorage(Storage):
                 os.unlink(temp)
             raise
         self._epoch = epoch
-        self._sync_directory()
-        self._snapshot_bytes = self.path.stat().st_size
+        try:
+            self._sync_directory()
+        except OSError as error:
+            log.warning("cannot sync %s after a new snapshot: %s", self.path.parent, error)
+        with suppress(OSError):
+            self._snapshot_bytes = self.path.stat().st_size
+
+    def _empty_log(self) -> None:
+        """Empty the log after a new snapshot; if that fails, the next write empties it first
+        (`_commit`): no line is ever appended under the header of an older snapshot."""
+        try:
+            self._log.reset()
+            self._log_epoch = None
+        except OSError as error:
+            log.warning("cannot empty %s (%s): will retry at the next write", self.log_path, error)
 
     def _commit(self) -> None:
         names, self._data.dirty = self._data.dirty, set()
@@ -210,10 +234,14 @@ class LogStorage(Storage):
         if dropped:
             entry["dropped"] = dropped
         line = dump_json(entry) + b"\n"
-        if not self._log.size:  # a log's first line says which snapshot it follows
-            line = dump_json({"epoch": self._epoch}) + b"\n" + line
         try:
+            if self._log.size and self._log_epoch != self._epoch:  # left by a failed _empty_log
+                self._log.reset()
+                self._log_epoch = None
+            if not self._log.size:  # a log's first line says which snapshot it follows
+                line = dump_json({"epoch": self._epoch}) + b"\n" + line
             self._log.append(line, fsync=self.fsync)
+            self._log_epoch = self._epoch
         except OSError as error:
             # Nothing was copied in (the file grows before a copy): read back what the file
             # holds, so memory forgets the change the file did not get.
@@ -251,16 +279,26 @@ class LogStorage(Storage):
             ) from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise CorruptDatabase(f"{self.path}: expected a JSON object of tables")
-        self._epoch = data.pop(EPOCH_KEY, {}).get("epoch", 0)
+        epoch = data.pop(EPOCH_KEY, {}).get("epoch", 0)
+        if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
+            raise CorruptDatabase(f"{self.path}: {EPOCH_KEY} is not a whole number")
+        self._epoch = epoch
         return data
 
     def _replay_log(self, data: dict[str, dict]) -> bool:
         """Apply the log's lines in order; only the last may be torn (the crash cut it)."""
         lines = [line for line in self._log.read().split(b"\n") if line.strip()]
         if lines and (header := _parse_header(lines[0])) is not None:
-            if header != self._epoch:  # a log the crash left behind a newer snapshot
-                log.info("%s follows an older snapshot: not replayed", self.log_path)
+            if header == self._epoch - 1:  # a crash came between a snapshot and emptying the log
+                log.info("%s follows the snapshot before: not replayed", self.log_path)
                 return True  # (emptied by the compaction at open)
+            if header != self._epoch:
+                raise CorruptDatabase(
+                    f"{self.log_path} follows snapshot {header}, but {self.path} is snapshot "
+                    f"{self._epoch}: they are not of the same database (a restored backup?); "
+                    "move one of them away. The files were left as they are"
+                )
+            self._log_epoch = header
             lines[0] = b""
         for number, line in enumerate(lines, start=1):
             if not line:

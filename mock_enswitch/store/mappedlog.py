@@ -30,21 +30,24 @@ class MappedLog:
         self.path = path
         self.size = 0
         """Bytes of content: where the next append goes."""
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # not created until reset(): a start refused before that leaves no new file
+            self._fd: int | None = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            self._fd = None
+        self._closed = False
         self._map: mmap.mmap | None = None
         self._capacity = 0
         self._adopted = False
         """Set by `reset()`: from then on the file is ours to grow, write and trim."""
 
-    def fileno(self) -> int:
-        return self._fd
-
     @property
     def closed(self) -> bool:
-        return self._fd < 0
+        return self._closed
 
     def read(self) -> bytes:
         """The content as it is in the file: up to the first NUL (the zeros not yet written)."""
+        if self._fd is None:
+            return b""
         with open(self._fd, "rb", closefd=False) as source:
             source.seek(0)
             return source.read().split(b"\0", 1)[0]
@@ -53,6 +56,8 @@ class MappedLog:
         """Empty the file and make it ours to write. Its space is taken at the first append, so
         a full disk fails that append (nothing stored), never the reset after a compaction."""
         self._unmap()
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         os.ftruncate(self._fd, 0)
         self.size = 0
         self._adopted = True
@@ -72,7 +77,10 @@ class MappedLog:
     def close(self) -> None:
         """Unmap, trim the zeros after the content (only of a file made ours: else the content
         was never loaded, and `size` knows none of it), close."""
-        if self.closed:
+        if self._closed:
+            return
+        self._closed = True
+        if self._fd is None:
             return
         try:
             self._unmap()
@@ -80,7 +88,7 @@ class MappedLog:
                 os.ftruncate(self._fd, self.size)
         finally:
             os.close(self._fd)
-            self._fd = -1
+            self._fd = None
 
     def _grow(self, needed: int) -> None:
         capacity = max(CHUNK, self._capacity * 2)
