@@ -12,10 +12,13 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .families import KINDS, SEEDED
+from .families.family import INT, TEXT, TEXTS
 from .suggest import did_you_mean
 from .versions import format_version, parse_version
 
@@ -23,29 +26,25 @@ DEFAULT_DIR = Path(__file__).parent / "default_fixtures"
 """The shipped fixtures, inside the package (no link: a checkout without symlinks, as on Windows
 or in some CI caches, still installs them)."""
 
-FILES = {
-    "customers": "customers.json",
-    "rate_plans": "rate_plans.json",
-    "roles": "roles.json",
-    "people": "users.json",
-    "record_groups": "record_groups.json",
-    "recordings": "recordings.json",
-    "phones": "phones.json",
-}
-FAMILIES = ("record_groups", "recordings", "phones")
+FILES = {records.kind: records.file for records in KINDS if records.file}
+"""Each kind of record a fixture file seeds, and its file (from the list of families)."""
+FAMILIES = tuple(family.records.kind for family in SEEDED)
 """Kinds whose records are checked by their family's rules after the checks here."""
 OPTIONAL = set(FAMILIES)
 
-INT, TEXT, TEXTS = "an integer", "a string", "a list of strings"
-SHAPES: dict[str, dict[str, str]] = {
-    "customers": {"id": INT, "name": TEXT, "parent": INT, "rate_plan": INT},
-    "rate_plans": {"id": INT, "name": TEXT, "privileges": TEXTS},
-    "roles": {"id": INT, "name": TEXT, "privileges": TEXTS},
-    "people": {"id": INT, "username": TEXT, "password": TEXT, "customer": INT, "role": INT},
-    "record_groups": {"id": INT, "customer": INT, "name": TEXT},
-    "recordings": {"recordgroup": INT, "uniqueid": TEXT, "start": INT},
-    "phones": {"id": INT, "name": TEXT, "customer": INT},
+SHAPES: dict[str, Mapping[str, str]] = {
+    records.kind: records.shape for records in KINDS if records.file
 }
+NUMBERED_ON_LOAD = {records.kind: records.numbered_on_load for records in KINDS}
+
+REFERENCES = tuple(
+    (records.kind, reference)
+    for records in KINDS
+    if records.file
+    for reference in records.references
+    if reference.checked_on_load
+)
+"""Every reference the fixture checks make (a line's owner is checked by its own rules)."""
 
 
 class FixtureError(Exception):
@@ -142,7 +141,7 @@ def check_records(directory: Path, records: dict[str, list]) -> None:
             _check_fields(directory / FILES[kind], index, record, kind)
             _check_shape(directory / FILES[kind], index, record, shape)
             _check_values(directory / FILES[kind], index, record, kind)
-        if kind != "recordings":  # numbered on load; addressed by (group, uniqueid, recordid)
+        if not NUMBERED_ON_LOAD.get(kind):  # recordings: addressed by (group, uniqueid, recordid)
             _check_unique(directory, kind, records[kind], "id")
     _check_unique(directory, "people", records["people"], "username")
     _check_unique(directory, "recordings", records["recordings"], "uniqueid", _recording_address)
@@ -310,22 +309,12 @@ def _check_unique(directory: Path, kind: str, records: list[dict], field: str, k
         seen.add(value)
 
 
-REFERENCES = (
-    ("customers", "parent", "customers"),
-    ("customers", "rate_plan", "rate_plans"),
-    ("people", "customer", "customers"),
-    ("people", "role", "roles"),
-    ("record_groups", "customer", "customers"),
-    ("recordings", "recordgroup", "record_groups"),
-    ("phones", "customer", "customers"),
-)
-
-
 def _check_references(directory: Path, records: dict, ids: dict) -> None:
-    for kind, field, target in REFERENCES:
+    for kind, reference in REFERENCES:
+        field, target = reference.field, reference.target
         for index, record in enumerate(records[kind]):
             value = record[field]
-            if field == "parent" and value == 0:
+            if reference.none is not None and value == reference.none:
                 continue
             if value not in ids[target]:
                 raise FixtureError(

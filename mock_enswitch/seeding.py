@@ -13,42 +13,37 @@ import dataclasses
 import json
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from .api.functions import BY_PATH
 from .api.params import convert
 from .api.table import INTEGER
-from .domain import cdrs, groups, phones, recordings
 from .domain.errors import BadRequest
+from .families import FAMILIES, SEEDED
 from .fixtures import DEFAULT_DIR, FixtureError, Seed, load
-
-RULES: dict[str, tuple[str | None, Callable]] = {
-    "record_groups": ("recording/groups/create", groups.from_fixture),
-    "phones": (None, phones.from_fixture),
-    "recordings": (None, recordings.from_fixture),
-}
-"""Each family, in seeding order: the function whose parameter rules its fixture records follow
-(None: the domain checks every field), and its domain's `from_fixture(record, person, seeded)`
-(`person(id)` looks a fixture user up; `seeded` holds the families completed before it).
-Call records have no file: the fixture recordings' calls have ended, so seeding gives each its
-record, as a simulated call's end would."""
 
 
 def seed(directory: Path) -> Seed:
+    """The fixture files of `directory`, each family's records through the parameter rules of
+    the function that creates them (`params_of`: types, bounds, choices) and then its own rules
+    (`from_fixture`); records no file holds are derived (call records: the fixture
+    recordings' calls have ended, so each gets its record, as a simulated call's end would)."""
     loaded = load(directory)
     people = {person["id"]: person for person in loaded.directory["people"]}
     families: dict[str, list[dict]] = {}
-    for kind, (path, from_fixture) in RULES.items():
+    for family in SEEDED:  # in their order: a line names a group seeded before it
+        kind = family.records.kind
         families[kind] = []
         for record, where in zip(loaded.families[kind], loaded.where[kind], strict=True):
             try:
-                if path is not None:
-                    check_params(path, record)
-                families[kind].append(from_fixture(record, people.get, families))
+                if family.params_of is not None:
+                    check_params(family.params_of, record)
+                families[kind].append(family.from_fixture(record, people.get, families))
             except BadRequest as error:
                 raise FixtureError(f"{where}: field {error.key!r}: {error.message}") from None
-    families[cdrs.KIND] = cdrs.from_recordings(families["recordings"], families["phones"])
+    for family in FAMILIES:  # what no file holds, made from what was seeded
+        if family.derive is not None:
+            families[family.records.kind] = family.derive(families)
     return dataclasses.replace(loaded, families=families)
 
 

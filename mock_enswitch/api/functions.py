@@ -1,22 +1,17 @@
-"""The table of Enswitch functions the mock serves: each declared once, in its family's module.
+"""The table of Enswitch functions the mock serves: each declared once, in its family's module,
+and gathered here from the list of families (`mock_enswitch/families`).
 
 Parsing, validation, version emulation, fuzzing and the OpenAPI document all read this table;
-handlers receive clean typed values. A new family is a table module in `families/`, a domain
-module, and its fixture shape; this module only puts the families together.
+handlers receive clean typed values.
 """
 
 from __future__ import annotations
 
-from .families import calls, cdrs, groups, phones, recordings, users
+from ..families import FAMILIES
 from .table import Function
 
-FUNCTIONS: tuple[Function, ...] = (
-    *groups.FUNCTIONS,
-    *recordings.FUNCTIONS,
-    *phones.FUNCTIONS,
-    *cdrs.FUNCTIONS,
-    *calls.FUNCTIONS,
-    *users.FUNCTIONS,
+FUNCTIONS: tuple[Function, ...] = tuple(
+    function for family in FAMILIES for function in family.functions
 )
 
 BY_PATH = {function.path: function for function in FUNCTIONS}
