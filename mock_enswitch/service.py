@@ -22,17 +22,18 @@ from .api.functions import FUNCTIONS
 from .api.table import Function
 from .catalogue import real_at
 from .config import Config
-from .domain import groups, phones
 from .domain.calls import settle, unsettled
 from .domain.errors import BadRequest
 from .domain.recordings import FileReply
 from .domain.switch import Switch
+from .families import BY_KIND, KINDS, on_delete
+from .families.family import Records
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, FixtureError, Seed, check_records, read_settings
 from .journal import Journal
 from .logs import CallLog
 from .seeding import SeedCache
-from .store.database import DIRECTORY_KINDS, Database
+from .store.database import Database
 from .versions import NEWEST, format_version, parse_version
 
 T = TypeVar("T")
@@ -66,7 +67,7 @@ class Service:
         self._db = Database(config.db_path, fsync=config.fsync)
         try:  # a start that fails from here lets the database (and its lock) go
             self._lock = self._db.lock
-            self.switch = Switch(self._db, token_expiry=config.token_expiry)
+            self.switch = Switch(self._db, token_expiry=config.token_expiry, on_delete=on_delete)
             if config.token_secret:
                 self.switch.token_secret = config.token_secret
             if first.borrowed:
@@ -145,33 +146,41 @@ class Service:
 
     def directory(self, kind: str) -> list[dict]:
         with self._lock:
-            if kind == phones.KIND:
-                return phones.collection(self._db).all()
+            return self._records_of(kind)
+
+    def _records_of(self, kind: str) -> list[dict]:
+        """The stored records of `kind`: the directory's, or a family's collection (a family
+        whose records nothing refers to at run time has none here)."""
+        family = BY_KIND.get(kind)
+        if family is None:
             return self._db.records(kind)
+        return family.stored(self._db).all() if family.stored else []
 
     def add_to_directory(self, kind: str, record: dict) -> int:
-        """A customer, user, role, rate plan or telephone line added at run time, checked as the
-        fixture files are, against all the rest (FixtureError); an `id` is given when the record
-        has none (a line always gets the next one: lines are numbered as stored)."""
+        """A directory record (customer, user, role, rate plan) or a family's (a telephone line)
+        added at run time, checked as the fixture files are, against all the rest
+        (FixtureError); an `id` is given when the record has none (a family's record always
+        gets its collection's next one: it is numbered as stored)."""
         with self._lock:
-            records = self._directory_with_groups()
-            if kind == phones.KIND and isinstance(record, dict):
+            records = self._all_records()
+            family = BY_KIND.get(kind)
+            if family is not None and isinstance(record, dict):
                 record = {**record, "id": self._db.peek_id(kind)}
             if isinstance(record, dict) and "id" not in record:
                 record = {"id": max((r["id"] for r in records[kind]), default=0) + 1, **record}
             existing = records[kind]
             records[kind] = [*existing, record]
             check_records(Path("."), records)
-            if kind != phones.KIND:
+            if family is None:
                 self._db.replace_directory(kind, records[kind])
                 return record["id"]
             try:
-                line = phones.from_fixture(record, self._person, {**records, kind: existing})
+                made = family.from_fixture(record, self._person, {**records, kind: existing})
             except BadRequest as error:
                 raise FixtureError(
-                    f"telephone line: field {error.key!r}: {error.message}"
+                    f"{family.records.noun}: field {error.key!r}: {error.message}"
                 ) from None
-            return phones.collection(self._db).insert({k: v for k, v in line.items() if k != "id"})
+            return family.stored(self._db).insert({k: v for k, v in made.items() if k != "id"})
 
     def _person(self, person_id: int) -> dict | None:
         return self._db.record("people", person_id)
@@ -180,35 +189,32 @@ class Service:
         """Remove a record nothing else refers to (FixtureError naming what does); False if none
         has this ID."""
         with self._lock:
-            records = self._directory_with_groups()
+            records = self._all_records()
             kept = [r for r in records[kind] if r["id"] != record_id]
             if len(kept) == len(records[kind]):
                 return False
             users = [
-                f"{kind_name} {r['id']} ({r.get('username') or r.get('name')})"
-                for kind_name, field, other in REFERRERS.get(kind, ())
-                for r in records[other]
+                f"{other.noun} {r['id']} ({r.get(other.label) or r.get('name')})"
+                for other, field in REFERRERS.get(kind, ())
+                for r in records[other.kind]
                 if r.get(field) == record_id
             ]
             if users:
-                what = {"customers": "customer", "people": "user", "roles": "role"}.get(
-                    kind, "rate plan"
-                )
-                raise FixtureError(f"{what} {record_id} is still used by {', '.join(users[:5])}")
+                noun = NOUNS[kind]
+                raise FixtureError(f"{noun} {record_id} is still used by {', '.join(users[:5])}")
             records[kind] = kept
             check_records(Path("."), records)
-            if kind == phones.KIND:
-                phones.collection(self._db).delete([record_id])
-            else:
+            family = BY_KIND.get(kind)
+            if family is None:
                 self._db.replace_directory(kind, kept)
+            else:
+                family.stored(self._db).delete([record_id])
             return True
 
-    def _directory_with_groups(self) -> dict[str, list]:
-        records: dict[str, list] = {kind: self._db.records(kind) for kind in DIRECTORY_KINDS}
-        records["record_groups"] = groups.collection(self._db).all()  # they name customers
-        records["phones"] = phones.collection(self._db).all()  # and lines too
-        records["recordings"] = []
-        return records
+    def _all_records(self) -> dict[str, list]:
+        """Every kind's stored records, as the fixture checks take them (a run-time edit is
+        checked against all the rest, as a fixture file is)."""
+        return {records.kind: self._records_of(records.kind) for records in KINDS}
 
     def reset(self) -> None:
         """Back to how the mock started: data from the fixtures (read again from their files when
@@ -229,18 +235,18 @@ class Service:
             self._db.close()
 
 
-REFERRERS = {
-    "customers": (
-        ("user", "customer", "people"),
-        ("customer", "parent", "customers"),
-        ("record group", "customer", "record_groups"),
-        ("telephone line", "customer", "phones"),
-    ),
-    "people": (("telephone line", "owner", "phones"),),
-    "roles": (("user", "role", "people"),),
-    "rate_plans": (("customer", "rate_plan", "customers"),),
+REFERRERS: dict[str, tuple[tuple[Records, str], ...]] = {
+    target.kind: tuple(
+        (records, reference.field)
+        for records in KINDS
+        for reference in records.references
+        if reference.target == target.kind
+    )
+    for target in KINDS
 }
-"""What refers to a directory record, so removing it names who still uses it."""
+"""What refers to a record of each kind (from the references the kinds declare), so removing
+one names who still uses it."""
+NOUNS = {records.kind: records.noun for records in KINDS}
 
 
 def start_up_rules(config: Config) -> list[Rule]:

@@ -13,28 +13,25 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..families import EDITABLE
 from ..fixtures import FixtureError
 from .views import guard, json_body, no_content, problem, service
 
 blueprint = Blueprint("control_directory", __name__)
 blueprint.before_request(guard)
 
-KINDS = {
-    "customers": "customers",
-    "users": "people",
-    "roles": "roles",
-    "rate_plans": "rate_plans",
-    "phones": "phones",
-}
-"""URL name -> the directory kind (users are `people` inside, as in the fixture loader)."""
+KINDS = {name: records.kind for name, records in EDITABLE.items()}
+"""URL name -> the kind of record (users are `people` inside, as in the fixture loader): every
+kind the list of families marks editable."""
+EDITABLE_NAMES = f"any({', '.join(KINDS)})"
 
 
-@blueprint.get("/<any(customers, users, roles, rate_plans, phones):name>")
+@blueprint.get(f"/<{EDITABLE_NAMES}:name>")
 def list_records(name: str):
     return jsonify({name: service().directory(KINDS[name])})
 
 
-@blueprint.post("/<any(customers, users, roles, rate_plans, phones):name>")
+@blueprint.post(f"/<{EDITABLE_NAMES}:name>")
 def add_record(name: str):
     record = json_body()
     if not isinstance(record, dict):
@@ -45,7 +42,7 @@ def add_record(name: str):
         return problem(400, str(error), error.field)
 
 
-@blueprint.delete("/<any(customers, users, roles, rate_plans, phones):name>/<int:record_id>")
+@blueprint.delete(f"/<{EDITABLE_NAMES}:name>/<int:record_id>")
 def remove_record(name: str, record_id: int):
     try:
         removed = service().remove_from_directory(KINDS[name], record_id)

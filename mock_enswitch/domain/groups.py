@@ -109,13 +109,9 @@ def delete(call: Call, values: dict) -> None:
     """A group's recordings go with it (our decision: see domain/recordings.py)."""
     if not call.validate_only:
         with call.switch.db.write():  # the group and what goes with it: one durable step
-            for hook in ON_DELETE:
+            for hook in call.switch.on_delete(KIND):
                 hook(call, call.target)
             collection(call.switch.db).delete([call.target["id"]])
-
-
-ON_DELETE: list[Callable[[Call, dict], None]] = []
-"""What else goes when a group is deleted (the recordings family registers its cleanup)."""
 
 
 def person_lookup(call: Call) -> Callable[[int], dict | None]:

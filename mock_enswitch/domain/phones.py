@@ -27,7 +27,6 @@ from typing import Any
 from ..store.database import Collection, Database
 from ..store.indexes import Index
 from ..suggest import did_you_mean
-from . import groups
 from .access import Call
 from .errors import BadRequest, NotFound
 from .listing import ordered, page
@@ -161,6 +160,3 @@ def forget_group(call: Call, group: dict) -> None:
     for line in lines.select("customer", group["customer"]):
         if line["recordgroup"] == group["id"]:
             lines.update(line["id"], {"recordgroup": 0})
-
-
-groups.ON_DELETE.append(forget_group)

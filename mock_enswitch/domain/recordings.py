@@ -177,9 +177,6 @@ def delete_with_group(call: Call, group: dict) -> None:
     rows.delete([row["id"] for row in rows.select("group", group["id"])])
 
 
-groups.ON_DELETE.append(delete_with_group)
-
-
 # Fixtures: recordings.json, rows made by the same rules as a simulated call's.
 
 

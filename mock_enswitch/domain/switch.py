@@ -4,6 +4,7 @@ installation-wide token key."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..store.database import Database
@@ -22,6 +23,10 @@ class Switch:
     outbox: Outbox = field(default_factory=Outbox)
     settle_after: float = float("-inf")
     """No call in progress ends before this time (see calls.settle); -inf: look."""
+    on_delete: Callable[[str], tuple[Callable, ...]] = lambda kind: ()
+    """What goes with a deleted record of a kind: the hooks the families declare (a group's
+    recordings, its lines' setting), given by the composition root: the domain knows no list
+    of families."""
 
     def now(self) -> int:
         return int(self.clock.now())
