@@ -348,9 +348,3 @@ def openapi(enswitch_version: str, path_prefix: str) -> None:
     from .versions import parse_version
 
     click.echo(json.dumps(document(parse_version(enswitch_version), path_prefix), indent=2))
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]

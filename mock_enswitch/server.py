@@ -32,11 +32,9 @@ from functools import partial
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .api.envelope import envelope
 from .bridge import DROP_EXTENSION, GONE_EXTENSION, WsgiOnAsgi
 from .config import Config
-from .control.views import error_body
-from .surfaces import is_control
+from .surfaces import error_body
 
 MAX_HEAD = 64 * 1024
 """A request line and headers longer than this are refused (431)."""
@@ -226,7 +224,7 @@ class MockProtocol(HttpToolsProtocol):
             self.transport.pause_reading()
             return
         path = getattr(self, "url", b"").split(b"?", 1)[0].decode("latin-1")
-        body = error_body(message) if is_control(path) else envelope(str(status), "", message)
+        body = error_body(path, status, message)
         data = json.dumps(body).encode() + b"\n"
         common = b"".join(name + b": " + value + b"\r\n" for name, value in self.default_headers())
         self.transport.write(

@@ -7,6 +7,8 @@ API's {"error", "field"} under /_mock/.
 
 from __future__ import annotations
 
+from .api.envelope import envelope
+
 API_ROOT = "/api/json"
 CONTROL_ROOT = "/_mock"
 STORAGE_FAILED = "The mock could not store the change: {error}."
@@ -19,3 +21,16 @@ the log."""
 
 def is_control(path: str) -> bool:
     return path == CONTROL_ROOT or path.startswith(CONTROL_ROOT + "/")
+
+
+def control_error(message: str, field: str = "") -> dict[str, str]:
+    """The control API's error format."""
+    return {"error": message, "field": field}
+
+
+def error_body(path: str, status: int, message: str) -> dict:
+    """An error of `status` in the format of the surface `path` belongs to: the control API's
+    under /_mock/, the Enswitch envelope (the status as its code) anywhere else."""
+    if is_control(path):
+        return control_error(message)
+    return envelope(str(status), "", message)

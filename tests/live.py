@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -67,3 +68,10 @@ def one_clear_line(result: subprocess.CompletedProcess) -> str:
     assert "Traceback" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     return line
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port free right now (for a server started by another program, compose)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]

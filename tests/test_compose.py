@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from live import free_port
 
-from mock_enswitch.cli import free_port, main
+from mock_enswitch.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain.errors import MEANINGS
 from ..domain.legs import DIRECTION_FILTERS, MATCH_MODES
 from ..versions import Version
 from .table import FIRST, INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Param
@@ -62,16 +63,6 @@ PAGES = Param(
     "pages", **FLAG, description="1 to return reduced data for a page selector.", default=0
 )
 
-CODES = {
-    "200": "Success.",
-    "201": "Input passed validation. Only returned if validation=1.",
-    "204": "Success.",
-    "400": "Invalid input parameters specified. Check the key and message fields for more details.",
-    "401": "The authentication details provided are invalid.",
-    "402": "Your role does not allow this.",
-    "403": "Your rate plan does not allow this.",
-}
-
 
 def codes(*wanted: str, not_found: str = "", action: str | None = None) -> dict[str, str]:
     """The meanings of `wanted` codes. A family says what its 404 means (`not_found`, its
@@ -79,7 +70,7 @@ def codes(*wanted: str, not_found: str = "", action: str | None = None) -> dict[
     does ("... permission to copy it.")."""
     if action is not None:
         not_found = re.sub(r"permission to \w+ it\.$", f"permission to {action} it.", not_found)
-    meanings = {**CODES, "404": not_found}
+    meanings = {**MEANINGS, "404": not_found}
     return {code: meanings[code] for code in wanted}
 
 

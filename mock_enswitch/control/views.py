@@ -14,6 +14,7 @@ from ..domain.groups import present
 from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
 from ..openapi import document
+from ..surfaces import control_error
 from .guard import Refused, check
 
 blueprint = Blueprint("control", __name__)
@@ -27,13 +28,8 @@ def service():
     return current_app.extensions["mock_enswitch"]
 
 
-def error_body(message: str, field: str = "") -> dict[str, str]:
-    """The control API's error format (the server's own refusals use it too)."""
-    return {"error": message, "field": field}
-
-
 def problem(status: int, message: str, field: str = "") -> tuple[Response, int]:
-    return jsonify(error_body(message, field)), status
+    return jsonify(control_error(message, field)), status
 
 
 def no_content() -> Response:

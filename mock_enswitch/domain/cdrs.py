@@ -53,7 +53,6 @@ SORT_KEYS = (
 )
 """cdrs/list's `sort` [GAP: the guide's list is cut]: the fields a history page orders by."""
 NUMERIC_SORT = frozenset({"start", "end", "talktime", "totaltime"})
-STATUSES = ("answer", "cancel")
 
 
 def collection(db: Database) -> Collection:

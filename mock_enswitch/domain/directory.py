@@ -41,7 +41,8 @@ def subtree(db: Database, customer_id: int) -> frozenset[int]:
 
 
 # Each call asks the above (who is calling, what they reach, what their plan allows); the
-# directory changes only at a reset, so the answers are kept in `db.memo` until then.
+# directory changes only at a reset or a run-time edit (/_mock/customers...), which both clear
+# `db.memo`, so the answers are kept there until then.
 
 
 def _role_privileges(db: Database, role_id: int) -> frozenset[str]:

@@ -46,6 +46,18 @@ class NotFound(ApiError):
     default_message = "The object does not exist, or you do not have permission to access it."
 
 
+MEANINGS = {
+    "200": "Success.",
+    "201": "Input passed validation. Only returned if validation=1.",
+    "204": "Success.",
+    "400": "Invalid input parameters specified. Check the key and message fields for more details.",
+    "401": NotAuthenticated.default_message,
+    "402": RoleDenied.default_message,
+    "403": PlanDenied.default_message,
+}
+"""What each code means, in the words of the guides' code tables (the function table's
+`codes`, the OpenAPI document); a 404's meaning is each function's own."""
+
 STANDARD_MESSAGES = {
     cls.code: cls.default_message
     for cls in (ApiError, BadRequest, NotAuthenticated, RoleDenied, PlanDenied, NotFound)

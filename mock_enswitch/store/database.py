@@ -11,7 +11,8 @@ nothing here asks which one it has), and the table layout, which is the same for
 - each kind has an ID counter in the `counters` table, saved in the same log line as the record
   it numbered, so IDs are never reused after a delete, nor after a restart;
 - the directory (customers, people, roles, rate plans) is small, changes only at a reset, and is
-  read on every call: one table per kind, read through a memo cleared at reset.
+  read on every call: one table per kind, read through a memo cleared at a reset and at a
+  run-time edit of the directory.
 
 A collection may declare indexes (`indexes.Index`): kept in memory, built on first use,
 maintained by every write, dropped at a reset.
