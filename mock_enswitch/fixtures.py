@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .families import KINDS, SEEDED
-from .families.family import INT, TEXT, TEXTS
+from .families.index import KINDS, SEEDED
+from .families.kinds import INT, TEXT, TEXTS
 from .suggest import did_you_mean
 from .versions import format_version, parse_version
 

@@ -19,7 +19,7 @@ from .api.functions import BY_PATH
 from .api.params import convert
 from .api.table import INTEGER
 from .domain.errors import BadRequest
-from .families import FAMILIES, SEEDED
+from .families.index import FAMILIES, SEEDED
 from .fixtures import DEFAULT_DIR, FixtureError, Seed, load
 
 

@@ -7,7 +7,7 @@ handlers receive clean typed values.
 
 from __future__ import annotations
 
-from ..families import FAMILIES
+from ..families.index import FAMILIES
 from .table import Function
 
 FUNCTIONS: tuple[Function, ...] = tuple(

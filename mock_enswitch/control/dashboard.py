@@ -14,7 +14,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
 
-from ..domain import groups, live_calls, recording_rows
+from ..domain import live_calls, recording_rows
+from ..families.groups import rules as groups
 from ..store.database import DIRECTORY_KINDS
 from ..streaming import file_response
 from .guard import TOKEN_COOKIE

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..families import EDITABLE
+from ..families.index import EDITABLE
 from ..fixtures import FixtureError
 from .views import guard, json_body, no_content, problem, service
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..catalogue import real_functions
-from ..domain import groups
-from ..domain.groups import present
+from ..families.groups import rules as groups
+from ..families.groups.rules import present
 from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
 from ..openapi import document

@@ -31,10 +31,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from ..families.cdrs import rules as cdrs
+from ..families.groups import rules as groups
+from ..families.phones import rules as phones
 from ..store.database import Collection, Database
 from ..store.indexes import Index
 from ..suggest import did_you_mean
-from . import cdrs, groups, phones, recording_rows
+from . import recording_rows
 from .errors import BadRequest
 from .switch import Switch
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import groups, phones, recording_rows
+from ..families.groups import rules as groups
+from ..families.phones import rules as phones
+from . import recording_rows
 from .access import Call
 from .calls import collection, ended, record, settle, unsettled
 from .errors import BadRequest, NotFound, RoleDenied

@@ -24,12 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..store.database import Collection, Database
-from ..store.indexes import Index
-from ..suggest import did_you_mean
-from .access import Call
-from .errors import BadRequest, NotFound
-from .listing import ordered, page
+from ...domain.access import Call
+from ...domain.errors import BadRequest, NotFound
+from ...domain.listing import ordered, page
+from ...store.database import Collection, Database
+from ...store.indexes import Index
+from ...suggest import did_you_mean
 
 KIND = "phones"
 NOT_FOUND = "The telephone line does not exist, or you do not have permission to view it."

@@ -9,11 +9,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from ...domain import groups
-from ...domain.access import CUSTOMER
-from ...domain.groups import GROUP, MESSAGE_CHOICES, NEW_GROUP
-from ..common import AUTH, FLAG, VALIDATION, codes, customer_param
-from ..table import (
+from ...api.common import AUTH, FLAG, VALIDATION, codes, customer_param
+from ...api.table import (
     INTEGER,
     MAX_INTEGER,
     MAX_STRING,
@@ -24,6 +21,9 @@ from ..table import (
     Param,
     Record,
 )
+from ...domain.access import CUSTOMER
+from . import rules as groups
+from .rules import GROUP, MESSAGE_CHOICES, NEW_GROUP
 
 GROUP_ID = Param(
     "id", INTEGER, "ID of record group.", required=True, minimum=1, maximum=MAX_INTEGER

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 
-from ...domain import live_calls, recording_rows, recordings
+from ...api.common import AUTH, FLAG, VALIDATION, codes, customer_param
+from ...api.table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
+from ...domain import live_calls, recording_rows
 from ...domain.audio import MIMETYPE
-from ...domain.recordings import GROUP_OR_CUSTOMER, RECORDING, SORT_KEYS
-from ..common import AUTH, FLAG, VALIDATION, codes, customer_param
-from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
+from . import rules as recordings
+from .rules import GROUP_OR_CUSTOMER, RECORDING, SORT_KEYS
 
 UNIX_TIME = {"type": INTEGER, "minimum": 0, "maximum": MAX_INTEGER}
 

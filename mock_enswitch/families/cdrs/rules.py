@@ -27,14 +27,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store.database import Collection, Database
-from ..store.indexes import Index
-from . import directory, phones
-from .access import Call
-from .errors import BadRequest, NotFound
-from .legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
-from .listing import ordered, page
-from .recording_rows import recording_path
+from ...domain import directory
+from ...domain.access import Call
+from ...domain.errors import BadRequest, NotFound
+from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
+from ...domain.listing import ordered, page
+from ...domain.recording_rows import recording_path
+from ...store.database import Collection, Database
+from ...store.indexes import Index
+from ..phones import rules as phones
 
 KIND = "cdrs"
 NOT_FOUND = "The call does not exist, or you do not have permission to view it."

@@ -31,13 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import groups
-from .access import Call
-from .audio import MIMETYPE
-from .calls import parse
-from .errors import BadRequest, NotFound
-from .listing import ordered
-from .recording_rows import (
+from ...domain.access import Call
+from ...domain.audio import MIMETYPE
+from ...domain.calls import parse
+from ...domain.errors import BadRequest, NotFound
+from ...domain.listing import ordered
+from ...domain.recording_rows import (
     KIND,
     collection,
     file_name,
@@ -47,6 +46,7 @@ from .recording_rows import (
     stored,
     visible,
 )
+from ..groups import rules as groups
 
 NOT_FOUND = "The call recording does not exist, or you do not have permission to view it."
 SORT_KEYS = ("cnumber", "expires", "snumber", "start", "totaltime")

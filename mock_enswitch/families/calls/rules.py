@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import Call
-from .calls import collection, ended
-from .cdrs import channel, customers, line_sides
-from .legs import DIRECTION_FILTERS, DIRECTIONS, party_filters
-from .listing import ordered
-from .recording_rows import recording_path
+from ...domain.access import Call
+from ...domain.calls import collection, ended
+from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters
+from ...domain.listing import ordered
+from ...domain.recording_rows import recording_path
+from ..cdrs.rules import channel, customers, line_sides
 
 SORT_KEYS = (
     "start",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .access import Call, token_serializer
+from ...domain.access import Call, token_serializer
 
 HIDDEN = ("password",)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...domain import login
-from ..common import AUTH, FLAG, codes
-from ..table import INTEGER, STRING, Function, Param, Record
+from ...api.common import AUTH, FLAG, codes
+from ...api.table import INTEGER, STRING, Function, Param, Record
+from . import rules as login
 
 PERSON_RECORD = Record(
     fields=(

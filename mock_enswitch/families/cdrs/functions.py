@@ -8,9 +8,7 @@ rows' fields are declared from the C# client model (domain/cdrs.py).
 
 from __future__ import annotations
 
-from ...domain import cdrs
-from ...domain.access import CUSTOMER as CUSTOMER_PARAM
-from ..common import (
+from ...api.common import (
     AUTH,
     CALLID,
     DIRECTION,
@@ -21,7 +19,9 @@ from ..common import (
     customer_param,
     party_filters,
 )
-from ..table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
+from ...api.table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
+from ...domain.access import CUSTOMER as CUSTOMER_PARAM
+from . import rules as cdrs
 
 UNIX_TIME = {"type": INTEGER, "minimum": 0, "maximum": MAX_INTEGER}
 PRIVILEGES = ("callshop", "cdrs")

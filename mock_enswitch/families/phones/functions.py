@@ -7,10 +7,10 @@ rule for bad input); `name` is typed Integer by the guide but is a SIP username,
 
 from __future__ import annotations
 
-from ...domain import phones
+from ...api.common import AUTH, COUNT, FLAG, PAGES, PAGING, codes, customer_param
+from ...api.table import INTEGER, MAX_INTEGER, STRING, Function, Param, Record
 from ...domain.access import CUSTOMER
-from ..common import AUTH, COUNT, FLAG, PAGES, PAGING, codes, customer_param
-from ..table import INTEGER, MAX_INTEGER, STRING, Function, Param, Record
+from . import rules as phones
 
 PASSWORD = Param(
     "password",

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...domain import active_calls
-from ...domain.access import CUSTOMER
-from ..common import (
+from ...api.common import (
     AUTH,
     CALLID,
     COUNT,
@@ -23,7 +21,9 @@ from ..common import (
     customer_param,
     party_filters,
 )
-from ..table import INTEGER, STRING, Function, Param, Record
+from ...api.table import INTEGER, STRING, Function, Param, Record
+from ...domain.access import CUSTOMER
+from . import rules as active_calls
 
 LATER = {"added": (4, 4), "note": "our decision: the first guide that lists it"}
 

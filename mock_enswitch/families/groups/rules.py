@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..store.database import Collection, Database
-from ..store.indexes import Index
-from ..suggest import did_you_mean
-from .access import Call
-from .errors import BadRequest, NotFound
+from ...domain.access import Call
+from ...domain.errors import BadRequest, NotFound
+from ...store.database import Collection, Database
+from ...store.indexes import Index
+from ...suggest import did_you_mean
 
 KIND = "record_groups"
 MESSAGE_CHOICES = ("", "all", "inbound", "inbound_outbound", "internal", "outbound")

@@ -1,0 +1,1 @@
+"""The cdrs family: functions.py (its table), rules.py, family.py (its descriptor)."""

@@ -1,0 +1,1 @@
+"""The groups family: functions.py (its table), rules.py, family.py (its descriptor)."""

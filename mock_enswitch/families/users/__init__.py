@@ -1,0 +1,1 @@
+"""The users family: functions.py (its table), rules.py, family.py (its descriptor)."""
