@@ -2,24 +2,19 @@
 iterates over. The function table, the fixture files and their shapes and references, seeding,
 what a deleted record takes with it, and run-time editing all come from here.
 
-A new family is its modules, its fixture file, and one line in FAMILIES. (The modules still
-live in api/families/ and domain/; moving each family into a folder of its own is the next step
-of issue 25.)
+A new family is its folder (functions.py, rules.py, family.py), its fixture file if it has
+one, and one line in FAMILIES: see docs/adding-a-family.md.
 """
 
 from __future__ import annotations
 
-from .calls import functions as calls
-from .cdrs import functions as cdrs
-from .cdrs import rules as cdr_rules
-from .groups import functions as groups
-from .groups import rules as group_rules
+from .calls import family as calls
+from .cdrs import family as cdrs
+from .groups import family as groups
 from .kinds import INT, TEXT, TEXTS, Family, Records, Reference
-from .phones import functions as phones
-from .phones import rules as line_rules
-from .recordings import functions as recordings
-from .recordings import rules as recording_rules
-from .users import functions as users
+from .phones import family as phones
+from .recordings import family as recordings
+from .users import family as users
 
 DIRECTORY: tuple[Records, ...] = (
     Records(
@@ -58,61 +53,15 @@ DIRECTORY: tuple[Records, ...] = (
 only by a reset or the control API, read on every call."""
 
 FAMILIES: tuple[Family, ...] = (
-    Family(
-        "record groups",
-        groups.FUNCTIONS,
-        Records(
-            group_rules.KIND,
-            "record group",
-            "record_groups.json",
-            {"id": INT, "customer": INT, "name": TEXT},
-            (Reference("customer", "customers"),),
-        ),
-        params_of="recording/groups/create",
-        from_fixture=group_rules.from_fixture,
-        stored=group_rules.collection,
-    ),
-    Family(
-        "telephone lines",
-        phones.FUNCTIONS,
-        Records(
-            line_rules.KIND,
-            "telephone line",
-            "phones.json",
-            {"id": INT, "name": TEXT, "customer": INT},
-            (
-                Reference("customer", "customers"),
-                Reference("owner", "people", none=0, checked_on_load=False),
-            ),
-            editable="phones",
-        ),
-        from_fixture=line_rules.from_fixture,
-        stored=line_rules.collection,
-        on_delete={group_rules.KIND: line_rules.forget_group},
-    ),
-    Family(
-        "call recordings",
-        recordings.FUNCTIONS,
-        Records(
-            "recordings",
-            "recording",
-            "recordings.json",
-            {"recordgroup": INT, "uniqueid": TEXT, "start": INT},
-            (Reference("recordgroup", "record_groups"),),
-            numbered_on_load=True,
-        ),
-        from_fixture=recording_rules.from_fixture,
-        on_delete={group_rules.KIND: recording_rules.delete_with_group},
-    ),
-    Family(
-        "call records",
-        cdrs.FUNCTIONS,
-        Records(cdr_rules.KIND, "call record", None),
-        derive=lambda seeded: cdr_rules.from_recordings(seeded["recordings"], seeded["phones"]),
-    ),
-    Family("active calls", calls.FUNCTIONS),
-    Family("users", users.FUNCTIONS),
+    groups.FAMILY,
+    phones.FAMILY,
+    recordings.FAMILY,
+    cdrs.FAMILY,
+    calls.FAMILY,
+    users.FAMILY,
 )
+"""The families served, one line each, in seeding order (a line names a record group, so groups
+come before lines; recordings before the call records derived from them)."""
 
 KINDS: tuple[Records, ...] = (
     *DIRECTORY,
