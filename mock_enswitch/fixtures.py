@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .domain.directory import RESELLER, SYSTEM_OWNER
+from .families.index import FAMILIES as FAMILIES_SERVED
 from .families.index import KINDS, SEEDED
 from .families.kinds import INT, TEXT, TEXTS
 from .suggest import did_you_mean
@@ -59,31 +61,30 @@ class FixtureError(Exception):
 
 
 PRIVILEGES_USED = {
-    "roles": (
-        "system owner",
-        "reseller",
-        "administrator",
-        "record",
-        "panel",
-        "actions",
-        "user",
-        "residential",
-        "wholesale",
-        "callshop",
-        "cdrs",
-        "telephone line reports",
+    "roles": tuple(
+        dict.fromkeys(
+            (
+                SYSTEM_OWNER,
+                RESELLER,
+                *(p for f in FAMILIES_SERVED for fn in f.functions for p in fn.privileges),
+            )
+        )
     ),
-    "rate_plans": ("recording",),
+    "rate_plans": tuple(
+        dict.fromkeys(fn.feature for f in FAMILIES_SERVED for fn in f.functions if fn.feature)
+    ),
 }
-"""The role privileges and plan features the mock checks (tests/test_fixtures.py keeps this in
-step with the function table). Others may be listed (a real switch has many more); one that is
-a near miss of these (`recordin`) is refused, as it would silently turn into a 402 or 403."""
+"""The role privileges and plan features the mock checks: those of reach, and those the
+families' functions ask for (so a new family's privilege is known without an edit here). Others
+may be listed (a real switch has many more); one that is a near miss of these (`recordin`) is
+refused, as it would silently turn into a 402 or 403."""
 MAX_ID = 2**31 - 1
 MAX_TEXT = 255
-MAX_ITEMS = 1000
 """The longest text a fixture or control-API record may hold in a field: the API's own limit
 for the strings it takes (MAX_STRING in the function table), so that a record the control API
 accepted (a 100,000-character username, say) is one the API could have made."""
+MAX_ITEMS = 1000
+"""The longest list a field may hold (a role's privileges)."""
 
 KNOWN_FIELDS: dict[str, tuple[str, ...] | None] = {
     "customers": ("id", "name", "parent", "rate_plan"),

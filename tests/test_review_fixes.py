@@ -119,6 +119,7 @@ def test_the_privileges_the_mock_checks_are_all_known_to_the_fixture_checks():
 
     assert {p for f in FUNCTIONS for p in f.privileges} <= set(PRIVILEGES_USED["roles"])
     assert {f.feature for f in FUNCTIONS if f.feature} <= set(PRIVILEGES_USED["rate_plans"])
+    assert {"system owner", "reseller"} <= set(PRIVILEGES_USED["roles"])  # reach, not functions
 
 
 def test_a_yaml_file_named_like_a_fixture_is_reported(fixtures_copy):
