@@ -27,7 +27,7 @@ def test_the_shipped_list_names_every_served_function_and_the_clients_first_call
     assert "files/list" not in real_at((3, 13)) and "files/list" in real_at((4, 0))
 
 
-@pytest.mark.parametrize("path", ["calls/make", "customers/get", "customers/balance/add"])
+@pytest.mark.parametrize("path", ["calls/update", "customers/get", "customers/balance/add"])
 def test_a_real_function_the_mock_lacks_says_so_after_the_credentials(api, path):
     reply = api(path)
     assert code(reply) == "501"
@@ -69,7 +69,7 @@ def test_functions_lists_what_is_served_and_what_is_not(app):
     listed = app.test_client().get("/_mock/functions").get_json()
     served = {row["function"] for row in listed["served"]}
     missing = {row["function"] for row in listed["not_served"]}
-    assert "recording/groups/create" in served and "calls/make" in missing
+    assert "recording/groups/create" in served and "calls/update" in missing
     assert not served & missing
     assert served | missing == set(real_at((4, 4)))
 
@@ -77,10 +77,10 @@ def test_functions_lists_what_is_served_and_what_is_not(app):
 def test_a_fault_on_a_function_the_mock_lacks_is_taken_and_fires(app, api):
     client = app.test_client()
     added = client.post(
-        "/_mock/faults", json={"match": {"function": "calls/make"}, "effect": {"code": "503"}}
+        "/_mock/faults", json={"match": {"function": "calls/update"}, "effect": {"code": "503"}}
     )
     assert added.status_code == 201, added.get_json()
-    assert code(api("calls/make")) == "503"
+    assert code(api("calls/update")) == "503"
     assert code(api("customers/get")) == "501"  # only the named one
 
 
@@ -98,9 +98,9 @@ def test_through_serve_a_fail_option_on_an_unserved_function_fires():
     with LiveServer("--memory", "--fail", "customers/get=403") as server:
         client = Enswitch(server.url, {"acme-admin": "acme-admin-pass"}, "acme-admin")
         assert code(client.call("customers/get")) == "403"
-        reply = client.call("calls/make")
+        reply = client.call("calls/update")
         assert code(reply) == "501" and "does not serve yet" in message(reply)
         unknown = client.call("calls/mkae", user=None)
         assert code(unknown) == "404" and "did you mean calls/make" in message(unknown)
         listed = server.get("/_mock/functions")
-        assert "calls/make" in {row["function"] for row in listed["not_served"]}
+        assert "calls/update" in {row["function"] for row in listed["not_served"]}

@@ -41,11 +41,13 @@ FUNCTIONS = [
     "cdrs/list",
     "cdrs/get",
     "calls/active/list",
+    "calls/make",
+    "calls/hangup",
     "user/login",
 ]
 SINCE = {"recording/recordings/start": (4, 1)}
 """Functions a version before this one does not serve."""
-NEEDS_A_LIVE_CALL = {"recording/recordings/start"}
+NEEDS_A_LIVE_CALL = {"recording/recordings/start", "calls/hangup"}
 """No fixture has a call in progress, so generated requests never reach its success."""
 
 

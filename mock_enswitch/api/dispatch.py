@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..domain.access import Call, authenticate, require_privilege
 from ..domain.errors import NotFound
+from ..domain.outcome import Success
 from ..families.recordings.rules import FileReply
 from .envelope import envelope
 from .names import refuse
@@ -55,4 +56,6 @@ def dispatch(service: Mock, path: str, raw: dict[str, str]) -> dict | FileReply:
         return data
     if call.validate_only:
         return envelope("201")
+    if isinstance(data, Success):  # a code that depends on the call (calls/make's wait)
+        return envelope(data.code, data=data.data)
     return envelope(function.success, data=data if function.success == "200" else None)

@@ -27,7 +27,9 @@ e-mails), so it costs nothing however many recordings are stored.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,8 @@ from ..suggest import did_you_mean
 from . import recording_rows
 from .errors import BadRequest
 from .switch import Switch
+
+log = logging.getLogger("mock_enswitch")
 
 KIND = "calls"
 DIRECTIONS = ("inbound", "outbound", "internal")
@@ -85,10 +89,17 @@ class CallSpec:
     start: int
     active: bool
     answered: bool = True
+    uniqueid: str = ""
+    """Given when it must be known before the call is placed (a click-to-call's first leg,
+    whose uniqueid is its callid); else made at placing."""
+    callid: str = ""
+    """The call this leg belongs to (click-to-call: two legs, one callid); "": its own."""
+    customer: int | None = None
+    """The customer of a leg with neither line nor record group (a number called first)."""
 
     def as_call(self, uniqueid: str) -> dict[str, Any]:
         answered = self.start + self.ringtime
-        return {
+        call = {
             "uniqueid": uniqueid,
             "recordgroup": self.recordgroup,
             "phone": self.phone,
@@ -100,6 +111,9 @@ class CallSpec:
             "ringtime": self.ringtime,
             "ends": None if self.talktime is None else answered + self.talktime,
         }
+        if self.callid and self.callid != uniqueid:
+            call["callid"] = self.callid  # stored only where it differs (a restart reads them)
+        return call
 
 
 def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
@@ -168,14 +182,14 @@ def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
     line, group = line_and_group(switch, spec)
     with switch.db.write():  # the call, its number and its recording in one write
         number = switch.db.next_id(KIND + ".sequence")
-        call = spec.as_call(f"{spec.start}.{number}")
+        call = spec.as_call(spec.uniqueid or f"{spec.start}.{number}")
         if group is None:
             recorded, why = False, f"the line {spec.phone} has no record group"
         elif not spec.answered:
             recorded, why = False, "the call was not answered: nothing to record"
         else:
             recorded, why = decide(group, call["direction"], number)
-        customer = line["customer"] if line else group["customer"]
+        customer = line["customer"] if line else group["customer"] if group else spec.customer
         call.update(recordgroup=group["id"] if group else 0, recorded=[], customer=customer, live=1)
         call.update(cdrs.line_names(line))
         made = []
@@ -195,6 +209,8 @@ def line_and_group(switch: Switch, spec: CallSpec) -> tuple[dict | None, dict | 
     line = phones.by_name(switch.db, spec.phone) if spec.phone else None
     if spec.phone and line is None:
         raise BadRequest("phone", f"No telephone line named {spec.phone}.")
+    if line is None and spec.recordgroup is None:
+        return None, None  # a number, not a line (a click-to-call's outside leg)
     group_id = spec.recordgroup if spec.recordgroup is not None else line["recordgroup"]
     if not group_id:
         return line, None
@@ -263,7 +279,36 @@ def settle(switch: Switch) -> None:
                 calls.delete([call["id"]])
         elif call["ends"] is not None:
             next_end = min(next_end, call["ends"])
+    legs = pending(switch.db)
+    for leg in sorted(legs.all(), key=lambda leg: (leg["start"], leg["id"])):
+        if leg["start"] <= now:
+            spec = CallSpec(**{k: v for k, v in leg.items() if k != "id"})
+            with switch.db.write():  # placed once: gone from the pending, live in one write
+                legs.delete([leg["id"]])
+                try:
+                    line_and_group(switch, spec)  # checked first: nothing half-placed
+                except BadRequest as error:  # its line or group removed since: it never starts
+                    log.warning("a leg of call %s cannot start: %s", spec.callid, error.message)
+                    continue
+                place(switch, spec)
+        else:
+            next_end = min(next_end, leg["start"])
     switch.settle_after = next_end
+
+
+PENDING = "pending_legs"
+
+
+def pending(db: Database) -> Collection:
+    """Legs that start later on the clock (a click-to-call's `delay`, and its second leg, which
+    rings once the first answers): placed by `settle()` when their start comes."""
+    return db.collection(PENDING)
+
+
+def schedule(switch: Switch, spec: CallSpec) -> None:
+    """Place `spec` when the clock reaches its start (at once if it has)."""
+    pending(switch.db).insert(dataclasses.asdict(spec))
+    unsettled(switch)
 
 
 def unsettled(switch: Switch) -> None:

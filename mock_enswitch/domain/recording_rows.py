@@ -86,6 +86,7 @@ def new_row(group: dict, call: dict, recordid: str, recorded_from: int) -> dict:
         "called": call["called"],
         "beep": group["beep"],
         "announce": announces(group["message"], call["direction"]),
+        **({"callid": call["callid"]} if "callid" in call else {}),  # a leg of a bigger call
     }
 
 
@@ -150,7 +151,7 @@ def present(row: dict, now: int) -> dict[str, Any]:
         "dnumber_display": "",
         "callerid_internal": row["caller"] if not inbound else "",
         "status": "answer",
-        "callid": row["uniqueid"],
+        "callid": row.get("callid", row["uniqueid"]),
         "asteriskid": row["uniqueid"],
         "spresent": 1,
         "machine": 0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .calls import family as calls
 from .cdrs import family as cdrs
+from .clicktocall import family as clicktocall
 from .groups import family as groups
 from .kinds import INT, TEXT, TEXTS, Family, Records, Reference
 from .phones import family as phones
@@ -58,6 +59,7 @@ FAMILIES: tuple[Family, ...] = (
     recordings.FAMILY,
     cdrs.FAMILY,
     calls.FAMILY,
+    clicktocall.FAMILY,
     users.FAMILY,
 )
 """The families served, one line each, in seeding order (a line names a record group, so groups

@@ -59,7 +59,7 @@ def present(call: dict, now: int, recording: str) -> dict[str, Any]:
         "callerid_internal": parties["callerid_internal"],
         "callername_external": "",
         "callername_internal": parties["callername_internal"],
-        "callid": call["uniqueid"],
+        "callid": call.get("callid", call["uniqueid"]),
         "channel": channel(call),
         "cnumber": parties["cnumber"],
         "ctype": parties["ctype"],

@@ -86,6 +86,7 @@ def new_record(call: dict) -> dict:
         "caller": call["caller"],
         "called": call["called"],
         "phone": call.get("phone", ""),  # calls stored before lines existed have none
+        **({"callid": call["callid"]} if "callid" in call else {}),  # a leg of a bigger call
     }
 
 
@@ -124,7 +125,7 @@ def present(db: Database, record: dict, now: int) -> dict[str, Any]:
     customer = directory.customer_name(db, record["customer"])
     return {
         "uniqueid": record["uniqueid"],
-        "callid": record["uniqueid"],
+        "callid": record.get("callid", record["uniqueid"]),
         "bridged_callid": "",
         "start": record["start"],
         "end": str(end),
@@ -255,7 +256,7 @@ def kept(record: dict, values: dict) -> bool:
         return False
     if values["status"] and status(record) != values["status"]:
         return False
-    if values["callid"] and record["uniqueid"] != values["callid"]:
+    if values["callid"] and record.get("callid", record["uniqueid"]) != values["callid"]:
         return False
     if values["peer"] or values["invoice"]:
         return False  # no call is billed through a peer or on an invoice here

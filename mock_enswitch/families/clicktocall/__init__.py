@@ -1,0 +1,1 @@
+"""The click-to-call family: functions.py (its table), rules.py, family.py (its descriptor)."""

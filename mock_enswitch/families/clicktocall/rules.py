@@ -1,0 +1,163 @@
+"""Click-to-call on the simulated switch: calls/make and calls/hangup.
+
+calls/make [DOC 4.1, ../shared/clients.md 1.1-1.3] makes a call in two legs that share one
+`callid`, each with its own `uniqueid`: leg 1 rings `snumber` (the caller's customer's line with
+`stype=phone`, else an outside number); once it answers, leg 2 rings `cnumber` (a line with
+`ctype=phone`, else a number), and the two are bridged. Our decisions where the guide is silent
+or cut off [INFER/GAP]:
+
+- the far ends answer after `RING_SECONDS` on the mock clock (at once with answer1/answer2=1),
+  and the call goes on until it is hung up (calls/hangup, or `/_mock/calls`);
+- `delay` puts the start that many seconds later on the mock clock; `wait` is never slept out:
+  with it the reply is 200 with `{"callid", "server"}` at once (callid: leg 1's uniqueid, as the
+  clients read it; server: "mock-enswitch"), without it 204 and no data;
+- a line that does not exist or is not the customer's is a 404 in phones/get's words (the
+  convention for "does not exist or is not yours"); a number that is not digits (a leading + is
+  taken), a caller ID that is not digits, or a record group not the customer's, a 400 naming
+  the parameter;
+- `recordgroup` records both legs as a group's settings decide (else each line's own group);
+  `card`, `cdialplan`, `screen1/2` and `warn1/2` are taken and change nothing on the simulated
+  switch (no billing, dialplans, screening or cut-off warnings here);
+- every leg is kept until hung up: when leg 1 is hung up before leg 2 starts, leg 2 never does.
+
+calls/hangup [DOC 4.4, clients.md 1.5]: exactly one of `callid` (the whole call: every leg, and
+a leg still to start) and `uniqueid` (one leg); a call the caller may not see is a 404. Besides
+actions or panel, the caller must be an administrator or the owner of a line on the call [DOC]
+("allowed to use any line" is not modelled); else 402.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...domain import live_calls
+from ...domain.access import Call
+from ...domain.calls import CallSpec, collection, pending, schedule, settle, unsettled
+from ...domain.errors import BadRequest, NotFound, RoleDenied
+from ...domain.outcome import Success
+from ..groups import rules as groups
+from ..phones import rules as phones
+
+RING_SECONDS = 5
+SERVER = "mock-enswitch"
+NUMBER = re.compile(r"\+?[0-9]{1,40}")
+CALL_NOT_FOUND = "The call does not exist, or you do not have permission to view it."
+MAY_HANG_UP = "administrator"
+
+
+def make(call: Call, values: dict) -> Success | None:
+    customer = call.target
+    first_line = line_of(call, customer, values, "stype", "snumber")
+    second_line = line_of(call, customer, values, "ctype", "cnumber")
+    for name in ("callerid1", "callerid2"):
+        if values[name] and not NUMBER.fullmatch(values[name]):
+            raise BadRequest(name, f"{name} must be a telephone number (digits, up to 40).")
+    group = values["recordgroup"] or None
+    if group is not None:
+        found = groups.collection(call.switch.db).get(group)
+        if found is None or found["customer"] != customer:
+            raise BadRequest(
+                "recordgroup", f"{group} is not a record group of customer {customer}."
+            )
+    if call.validate_only:
+        return None
+    switch = call.switch
+    start = switch.now() + values["delay"]
+    callid = f"{start}.{switch.db.next_id('calls.sequence')}"
+    first_ring = 0 if values["answer1"] else RING_SECONDS
+    snumber, cnumber = values["snumber"], values["cnumber"]
+    legs = (
+        leg(  # the switch calls snumber: for a line, a call coming in
+            first_line, "", values["callerid1"] or cnumber, snumber, start, first_ring
+        ),
+        leg(
+            second_line,
+            first_line["name"] if first_line and not second_line else "",
+            values["callerid2"] or snumber,
+            cnumber,
+            start + first_ring,  # once leg 1 answers
+            0 if values["answer2"] else RING_SECONDS,
+        ),
+    )
+    for number, spec in enumerate(legs):
+        schedule(
+            switch,
+            CallSpec(
+                **spec,
+                recordgroup=group,
+                talktime=None,
+                active=True,
+                callid=callid,
+                uniqueid=callid if number == 0 else "",
+                customer=customer,
+            ),
+        )
+    settle(switch)  # what starts now is placed now
+    return Success("200", {"callid": callid, "server": SERVER}) if values["wait"] else None
+
+
+def line_of(call: Call, customer: int, values: dict, kind: str, number: str) -> dict | None:
+    """The line `number` names with `kind`=phone (404 unless the customer's), else None after
+    checking that it is a dialable number."""
+    value = values[number]
+    if values[kind] != "phone":
+        if not NUMBER.fullmatch(value):
+            raise BadRequest(number, f"{number} must be a telephone number (digits, up to 40).")
+        return None
+    line = phones.by_name(call.switch.db, value)
+    if line is None or line["customer"] != customer:
+        raise NotFound(phones.NOT_FOUND)
+    return line
+
+
+def leg(
+    line: dict | None, phone: str, caller: str, called: str, start: int, ringtime: int
+) -> dict[str, Any]:
+    """One leg's call: to a line (`line`: the line is called), or from the line `phone` (or no
+    line) out to a number."""
+    if line is not None:
+        phone, direction = line["name"], "inbound"
+    else:
+        direction = "outbound"
+    return {
+        "phone": phone,
+        "direction": direction,
+        "caller": caller,
+        "called": called,
+        "ringtime": ringtime,
+        "start": start,
+    }
+
+
+def hangup(call: Call, values: dict) -> None:
+    callid, uniqueid = values["callid"], values["uniqueid"]
+    if not callid and not uniqueid:
+        raise BadRequest("callid", "Give the call's callid, or a leg's uniqueid.")
+    if callid and uniqueid:
+        raise BadRequest("uniqueid", "Give callid or uniqueid, not both.")
+    switch = call.switch
+    live = [
+        leg
+        for leg in collection(switch.db).select("live", 1)
+        if (uniqueid and leg["uniqueid"] == uniqueid)
+        or (callid and leg.get("callid", leg["uniqueid"]) == callid)
+    ]
+    of_call = callid or (live[0].get("callid", live[0]["uniqueid"]) if live else None)
+    later = [leg for leg in pending(switch.db).all() if leg["callid"] == of_call]
+    seen = [leg for leg in live if leg["customer"] in call.caller.reach]
+    if callid:
+        seen += [leg for leg in later if leg["customer"] in call.caller.reach and not live]
+    if not seen:
+        raise NotFound(CALL_NOT_FOUND)
+    if MAY_HANG_UP not in call.caller.privileges and not any(
+        live_calls.owns_line(call, leg) for leg in seen
+    ):
+        raise RoleDenied()
+    if call.validate_only:
+        return
+    with switch.db.write():  # the legs, and those still to start: one durable step
+        pending(switch.db).delete([leg["id"] for leg in later])
+        unsettled(switch)
+        for leg in live:
+            live_calls.hang_up(switch, leg["uniqueid"])

@@ -1,0 +1,171 @@
+"""calls/make and calls/hangup through HTTP: the click-to-call flow on the simulated switch from
+start to end (two legs, one callid; active, hung up, call records, recordings), the replies with
+and without `wait`, `delay`, the refusals and privileges, and through `serve`."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import code
+from live import LiveServer
+
+from mock_enswitch.testing import Enswitch
+
+NUMBER = "0298765432"
+
+
+@pytest.fixture
+def clock(app):
+    client = app.test_client()
+
+    def advance(seconds: int) -> None:
+        assert client.post("/_mock/clock", json={"advance": seconds}).status_code == 200
+
+    return advance
+
+
+def active(api) -> list[dict]:
+    return api("calls/active/list")["data"]
+
+
+def make(api, **params) -> dict:
+    return api("calls/make", **{"stype": "phone", "snumber": "1001", "cnumber": NUMBER, **params})
+
+
+def test_a_call_rings_the_line_then_the_number_and_both_legs_share_a_callid(api, clock):
+    reply = make(api, wait=5)
+    assert code(reply) == "200"
+    callid = reply["data"]["callid"]
+    assert reply["data"] == {"callid": callid, "server": "mock-enswitch"}
+    (first,) = active(api)
+    assert (first["uniqueid"], first["callid"], first["status"]) == (callid, callid, "ringing")
+    assert (first["dtype"], first["dnumber"]) == ("phone", "1001")  # the line is called
+    clock(6)  # the line answers after 5 s; then the number rings
+    legs = active(api)
+    assert [leg["callid"] for leg in legs] == [callid, callid]
+    assert legs[0]["status"] == "answer" and legs[1]["status"] == "ringing"
+    assert legs[1]["uniqueid"] != callid
+    assert (legs[1]["stype"], legs[1]["snumber"], legs[1]["dnumber"]) == ("phone", "1001", NUMBER)
+    clock(30)
+    assert code(api("calls/hangup", callid=callid)) == "204"
+    assert active(api) == []
+    records = api("cdrs/list", callid=callid)["data"]
+    assert sorted(r["uniqueid"] for r in records) == sorted(leg["uniqueid"] for leg in legs)
+    assert {r["status"] for r in records} == {"answer"}
+    assert sorted(int(r["talktime"]) for r in records) == [26, 31]
+    assert len(api("cdrs/list", callid=callid, detail="call")["data"]) == 1  # one call
+
+
+def test_the_line_s_record_group_records_each_leg_with_the_callid(api, clock):
+    callid = make(api, wait=1)["data"]["callid"]
+    clock(20)
+    api("calls/hangup", callid=callid)
+    rows = [r for r in api("recording/recordings/list", recordgroup=1)["data"]]
+    assert sum(r["callid"] == callid for r in rows) == 2  # line 1001's group 1 records in and out
+
+
+def test_without_wait_the_answer_is_204_with_no_data(api):
+    reply = make(api)
+    assert code(reply) == "204" and "data" not in reply
+    assert len(active(api)) == 1
+
+
+def test_answer_flags_skip_the_ringing_and_delay_waits_on_the_mock_clock(api, clock):
+    make(api, answer1=1, answer2=1)
+    legs = active(api)
+    assert [leg["status"] for leg in legs] == ["answer", "answer"]
+    api("calls/hangup", callid=legs[0]["callid"])
+    make(api, delay=60)
+    assert active(api) == []
+    clock(61)
+    assert len(active(api)) == 1
+
+
+def test_an_outside_number_can_be_called_first(api, clock):
+    callid = make(api, stype="", snumber="0412345678", wait=1)["data"]["callid"]
+    clock(6)
+    legs = active(api)
+    assert [leg["callid"] for leg in legs] == [callid, callid]
+    assert legs[1]["dnumber"] == NUMBER
+
+
+def test_hanging_up_the_first_leg_while_it_rings_means_the_second_never_starts(api, clock):
+    callid = make(api, wait=1)["data"]["callid"]
+    assert code(api("calls/hangup", uniqueid=callid)) == "204"
+    clock(10)
+    assert active(api) == []
+    (record,) = api("cdrs/list", callid=callid)["data"]
+    assert record["status"] == "cancel"  # never answered
+
+
+def test_hanging_up_one_leg_by_uniqueid_leaves_the_other(api, clock):
+    make(api, answer1=1)
+    second = active(api)[1]["uniqueid"]
+    assert code(api("calls/hangup", uniqueid=second)) == "204"
+    assert len(active(api)) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({"snumber": ""}, "snumber"),
+        ({"cnumber": ""}, "cnumber"),
+        ({"stype": "", "snumber": "not-a-number"}, "snumber"),
+        ({"callerid1": "caller"}, "callerid1"),
+        ({"recordgroup": 2}, "recordgroup"),  # another customer's group
+        ({"stype": "line"}, "stype"),
+    ],
+)
+def test_bad_parameters_are_a_400_naming_them(api, params, key):
+    reply = make(api, **params)
+    assert (code(reply), reply["responses"][0]["key"]) == ("400", key)
+    assert active(api) == []  # nothing placed
+
+
+@pytest.mark.parametrize("line", ["2001", "9999"])  # another customer's, none
+def test_a_line_that_is_not_the_customer_s_is_a_404(api, line):
+    reply = make(api, snumber=line)
+    assert code(reply) == "404"
+    assert reply["responses"][0]["message"].startswith("The telephone line does not exist")
+
+
+def test_privileges_and_credentials(api):
+    assert code(make(api, user="acme-user")) == "402"
+    assert code(make(api, user="acme-recorder")) == "402"
+    assert code(api("calls/make", user=None, snumber="1", cnumber="2")) == "401"
+    assert active(api) == []  # nothing placed by any of them
+
+
+def test_hangup_takes_exactly_one_of_callid_and_uniqueid_and_hides_other_customers(api):
+    assert api("calls/hangup")["responses"][0]["key"] == "callid"
+    assert api("calls/hangup", callid="1", uniqueid="2")["responses"][0]["key"] == "uniqueid"
+    assert code(api("calls/hangup", callid="1.1")) == "404"
+    callid = make(api, wait=1)["data"]["callid"]
+    assert code(api("calls/hangup", user="beta-admin", callid=callid)) == "404"
+    assert len(active(api)) == 1
+
+
+def test_a_reset_drops_calls_still_to_start(app, api, clock):
+    make(api, delay=30)
+    assert app.test_client().post("/_mock/reset").status_code == 200
+    clock(31)
+    assert active(api) == []
+
+
+def test_through_serve_the_click_to_call_flow():
+    with LiveServer("--memory") as server:
+        client = Enswitch(server.url, {"acme-admin": "acme-admin-pass"}, "acme-admin")
+        reply = client.call(
+            "calls/make", stype="phone", snumber="1001", cnumber=NUMBER, answer1=1, wait=3
+        )
+        callid = reply["data"]["callid"]
+        assert len(client.call("calls/active/list")["data"]) == 2
+        assert code(client.call("calls/hangup", method="POST", callid=callid)) == "204"
+        assert len(client.call("cdrs/list", callid=callid)["data"]) == 2
+
+
+def test_a_leg_whose_line_went_meanwhile_never_starts_and_breaks_no_other_call(app, api, clock):
+    assert code(make(api, snumber="1003", delay=30)) == "204"
+    assert app.test_client().delete("/_mock/phones/3").status_code == 204
+    clock(31)
+    assert code(api("recording/groups/list")) == "200"
+    assert active(api) == []
