@@ -24,10 +24,10 @@ from .catalogue import real_at
 from .config import Config
 from .domain.calls import settle, unsettled
 from .domain.errors import BadRequest
+from .domain.outcome import FileReply
 from .domain.switch import Switch
 from .families.index import BY_KIND, KINDS, on_delete
 from .families.kinds import Records
-from .families.recordings.rules import FileReply
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, FixtureError, Seed, check_records, read_settings
 from .journal import Journal

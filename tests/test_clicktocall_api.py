@@ -164,8 +164,22 @@ def test_through_serve_the_click_to_call_flow():
 
 
 def test_a_leg_whose_line_went_meanwhile_never_starts_and_breaks_no_other_call(app, api, clock):
-    assert code(make(api, snumber="1003", delay=30)) == "204"
+    assert code(make(api, snumber="1003", ctype="phone", cnumber="1002", delay=30)) == "204"
     assert app.test_client().delete("/_mock/phones/3").status_code == 204
     clock(31)
     assert code(api("recording/groups/list")) == "200"
+    assert active(api) == []
+
+
+def test_a_control_api_hang_up_of_the_ringing_first_leg_stops_the_second_too(app, api, clock):
+    callid = make(api, wait=1)["data"]["callid"]
+    assert app.test_client().delete(f"/_mock/calls/{callid}").status_code == 204
+    clock(10)
+    assert active(api) == []
+
+
+def test_a_delayed_call_is_hung_up_by_its_first_leg_s_uniqueid_too(api, clock):
+    callid = make(api, delay=30, wait=1)["data"]["callid"]
+    assert code(api("calls/hangup", uniqueid=callid)) == "204"
+    clock(40)
     assert active(api) == []

@@ -18,35 +18,17 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from mock_enswitch import Config, create_app
+from mock_enswitch.api.functions import FUNCTIONS as TABLE
 from mock_enswitch.cli import main
 from mock_enswitch.fixtures import DEFAULT_DIR
 from mock_enswitch.openapi import document
 from mock_enswitch.versions import KNOWN_VERSIONS, format_version, parse_version
 
 ALL_VERSIONS = [format_version(v) for v in KNOWN_VERSIONS]
-FUNCTIONS = [
-    "recording/groups/create",
-    "recording/groups/update",
-    "recording/groups/get",
-    "recording/groups/list",
-    "recording/groups/delete",
-    "recording/recordings/list",
-    "recording/recordings/get",
-    "recording/recordings/update",
-    "recording/recordings/delete",
-    "recording/recordings/copy",
-    "recording/recordings/start",
-    "phones/get",
-    "phones/list",
-    "cdrs/list",
-    "cdrs/get",
-    "calls/active/list",
-    "calls/make",
-    "calls/hangup",
-    "user/login",
-]
-SINCE = {"recording/recordings/start": (4, 1)}
-"""Functions a version before this one does not serve."""
+FUNCTIONS = [function.path for function in TABLE]
+"""Every function of every family (a new family's are tested here with no edit)."""
+SINCE = {function.path: function.added for function in TABLE}
+"""The version each function arrived in."""
 NEEDS_A_LIVE_CALL = {"recording/recordings/start", "calls/hangup"}
 """No fixture has a call in progress, so generated requests never reach its success."""
 

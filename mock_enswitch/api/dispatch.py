@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..domain.access import Call, authenticate, require_privilege
 from ..domain.errors import NotFound
-from ..domain.outcome import Success
-from ..families.recordings.rules import FileReply
+from ..domain.outcome import FileReply, Success
 from .envelope import envelope
 from .names import refuse
 from .params import validate

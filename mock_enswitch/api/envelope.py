@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..domain.errors import ApiError
-from ..families.recordings.rules import FileReply
+from ..domain.outcome import FileReply
 from ..streaming import file_response
 
 SUCCESS_MESSAGE = "OK"

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..domain import directory
 from ..domain.errors import ApiError, BadRequest
-from ..families.recordings.rules import FileReply
+from ..domain.outcome import FileReply
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
 from ..journal import masked

@@ -289,6 +289,8 @@ def settle(switch: Switch) -> None:
                     line_and_group(switch, spec)  # checked first: nothing half-placed
                 except BadRequest as error:  # its line or group removed since: it never starts
                     log.warning("a leg of call %s cannot start: %s", spec.callid, error.message)
+                    if spec.uniqueid == spec.callid:  # the first leg: nothing to bridge to
+                        drop_later_legs(switch, spec.callid)
                     continue
                 place(switch, spec)
         else:
@@ -303,6 +305,16 @@ def pending(db: Database) -> Collection:
     """Legs that start later on the clock (a click-to-call's `delay`, and its second leg, which
     rings once the first answers): placed by `settle()` when their start comes."""
     return db.collection(PENDING)
+
+
+def drop_later_legs(switch: Switch, callid: str) -> None:
+    """The legs of `callid` still to start never will (its first leg ended or never began)."""
+    legs = pending(switch.db)
+    legs.delete([leg["id"] for leg in legs.all() if leg["callid"] == callid])
+
+
+def callid_of(call: dict) -> str:
+    return call.get("callid", call["uniqueid"])
 
 
 def schedule(switch: Switch, spec: CallSpec) -> None:

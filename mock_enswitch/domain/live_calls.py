@@ -13,7 +13,7 @@ from ..families.groups import rules as groups
 from ..families.phones import rules as phones
 from . import recording_rows
 from .access import Call
-from .calls import collection, ended, record, settle, unsettled
+from .calls import callid_of, collection, drop_later_legs, ended, record, settle, unsettled
 from .errors import BadRequest, NotFound, RoleDenied
 from .switch import Switch
 
@@ -72,6 +72,7 @@ def hang_up(switch: Switch, uniqueid: str) -> bool:
     rows = recording_rows.collection(switch.db)
     with switch.db.write():
         collection(switch.db).update(call["id"], {"ends": now})
+        drop_later_legs(switch, callid_of(call))  # a leg to ring once this one answered
         unsettled(switch)
         for row in rows.select("call", uniqueid):
             if row["ends"] is None or row["ends"] > now:

@@ -4,8 +4,9 @@ Sources: ../shared/cdrs-phones.md sections 2-5 (parameters [DOC] up to `cmatch`;
 from two client models [CLIENT]). Our decisions where the guides are silent:
 
 - A call ends (its talk time passes on the mock clock, or it is hung up) and becomes one record
-  with the same `uniqueid`, numbers, times and status; a simulated call is one leg, so `callid`
-  is its `uniqueid` and `detail=call` lists the same rows as `detail=leg`.
+  with the same `uniqueid`, numbers, times and status. A call placed through `/_mock/calls` is
+  one leg, so its `callid` is its `uniqueid`; a click-to-call (calls/make) leaves a record per
+  leg sharing one `callid`, and `detail=call` lists one row per callid (its first leg).
 - Row typing follows the C# client model (the one generated from a real body): numbers for
   `start`, `time`, `peer`, `messages`, `messages_used`, `seconds_used`, `cost`,
   `cost_including_tax`; `spresent` null; every other field a string. `time` is the answer time

@@ -8,7 +8,7 @@ rules.py's docstring and the README.
 from __future__ import annotations
 
 from ...api.common import AUTH, FLAG, codes, customer_param
-from ...api.table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Function, Param
+from ...api.table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Function, Param, Record
 from ...domain.access import CUSTOMER
 from . import rules
 
@@ -44,6 +44,12 @@ FUNCTIONS = (
         codes=codes("200", "204", "400", "401", "402", "404", not_found=rules.phones.NOT_FOUND),
         privileges=("actions", "panel"),
         returns='Nothing (204); with wait, {"callid", "server"} (200).',
+        data=Record(
+            fields=(
+                Param("callid", STRING, "The call's ID (its first leg's uniqueid).", True),
+                Param("server", STRING, 'The server handling the call ("mock-enswitch").', True),
+            )
+        ),
         params=(
             *AUTH,
             Param(

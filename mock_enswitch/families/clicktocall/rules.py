@@ -33,7 +33,16 @@ from typing import Any
 
 from ...domain import live_calls
 from ...domain.access import Call
-from ...domain.calls import CallSpec, collection, pending, schedule, settle, unsettled
+from ...domain.calls import (
+    CallSpec,
+    callid_of,
+    collection,
+    drop_later_legs,
+    pending,
+    schedule,
+    settle,
+    unsettled,
+)
 from ...domain.errors import BadRequest, NotFound, RoleDenied
 from ...domain.outcome import Success
 from ..groups import rules as groups
@@ -60,11 +69,8 @@ def make(call: Call, values: dict) -> Success | None:
             raise BadRequest(
                 "recordgroup", f"{group} is not a record group of customer {customer}."
             )
-    if call.validate_only:
-        return None
     switch = call.switch
     start = switch.now() + values["delay"]
-    callid = f"{start}.{switch.db.next_id('calls.sequence')}"
     first_ring = 0 if values["answer1"] else RING_SECONDS
     snumber, cnumber = values["snumber"], values["cnumber"]
     legs = (
@@ -80,19 +86,21 @@ def make(call: Call, values: dict) -> Success | None:
             0 if values["answer2"] else RING_SECONDS,
         ),
     )
-    for number, spec in enumerate(legs):
-        schedule(
-            switch,
-            CallSpec(
-                **spec,
-                recordgroup=group,
-                talktime=None,
-                active=True,
-                callid=callid,
-                uniqueid=callid if number == 0 else "",
-                customer=customer,
-            ),
-        )
+    with switch.db.write():  # the callid and both legs: one durable step
+        callid = f"{start}.{switch.db.next_id('calls.sequence')}"
+        for number, spec in enumerate(legs):
+            schedule(
+                switch,
+                CallSpec(
+                    **spec,
+                    recordgroup=group,
+                    talktime=None,
+                    active=True,
+                    callid=callid,
+                    uniqueid=callid if number == 0 else "",
+                    customer=customer,
+                ),
+            )
     settle(switch)  # what starts now is placed now
     return Success("200", {"callid": callid, "server": SERVER}) if values["wait"] else None
 
@@ -140,24 +148,23 @@ def hangup(call: Call, values: dict) -> None:
     live = [
         leg
         for leg in collection(switch.db).select("live", 1)
-        if (uniqueid and leg["uniqueid"] == uniqueid)
-        or (callid and leg.get("callid", leg["uniqueid"]) == callid)
+        if (leg["uniqueid"] == uniqueid if uniqueid else callid_of(leg) == callid)
     ]
-    of_call = callid or (live[0].get("callid", live[0]["uniqueid"]) if live else None)
-    later = [leg for leg in pending(switch.db).all() if leg["callid"] == of_call]
-    seen = [leg for leg in live if leg["customer"] in call.caller.reach]
-    if callid:
-        seen += [leg for leg in later if leg["customer"] in call.caller.reach and not live]
+    later = [  # legs still to start: by callid, or leg 1 of a delayed call by its uniqueid
+        leg
+        for leg in pending(switch.db).all()
+        if (leg["uniqueid"] == uniqueid if uniqueid else leg["callid"] == callid)
+    ]
+    seen = [leg for leg in (*live, *later) if leg["customer"] in call.caller.reach]
     if not seen:
         raise NotFound(CALL_NOT_FOUND)
     if MAY_HANG_UP not in call.caller.privileges and not any(
         live_calls.owns_line(call, leg) for leg in seen
     ):
         raise RoleDenied()
-    if call.validate_only:
-        return
     with switch.db.write():  # the legs, and those still to start: one durable step
-        pending(switch.db).delete([leg["id"] for leg in later])
+        for leg in later:
+            drop_later_legs(switch, leg["callid"])
         unsettled(switch)
         for leg in live:
-            live_calls.hang_up(switch, leg["uniqueid"])
+            live_calls.hang_up(switch, leg["uniqueid"])  # and the legs still to ring after it

@@ -36,6 +36,7 @@ from ...domain.audio import MIMETYPE
 from ...domain.calls import parse
 from ...domain.errors import BadRequest, NotFound
 from ...domain.listing import ordered
+from ...domain.outcome import FileReply
 from ...domain.recording_rows import (
     KIND,
     collection,
@@ -120,17 +121,6 @@ def matches(row: dict, values: dict) -> bool:
     if totaltime < values["totaltime_minimum"]:
         return False
     return values["totaltime_maximum"] == -1 or totaltime <= values["totaltime_maximum"]
-
-
-@dataclass(frozen=True)
-class FileReply:
-    """A file answered as itself (wrap=none), not inside the envelope; `open()` gives a
-    read-only file that makes its bytes as they are read."""
-
-    name: str
-    mimetype: str
-    size: int
-    open: Callable[[], Any]
 
 
 def get(call: Call, values: dict) -> dict | FileReply:
