@@ -168,6 +168,8 @@ def test_a_leg_whose_line_went_meanwhile_never_starts_and_breaks_no_other_call(a
     assert app.test_client().delete("/_mock/phones/3").status_code == 204
     clock(31)
     assert code(api("recording/groups/list")) == "200"
+    clock(10)  # past the second leg's start, had the first answered
+    assert code(api("recording/groups/list")) == "200"
     assert active(api) == []
 
 
