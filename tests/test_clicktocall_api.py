@@ -185,3 +185,79 @@ def test_a_delayed_call_is_hung_up_by_its_first_leg_s_uniqueid_too(api, clock):
     assert code(api("calls/hangup", uniqueid=callid)) == "204"
     clock(40)
     assert active(api) == []
+
+
+# Steering the far ends (domain/far_ends.py): each path a CRM must handle.
+
+
+def steer(app, **rule) -> int:
+    reply = app.test_client().post("/_mock/far_ends", json=rule)
+    assert reply.status_code == 201, reply.get_json()
+    return reply.get_json()["id"]
+
+
+def records(api, callid: str) -> list[dict]:
+    return sorted(api("cdrs/list", callid=callid)["data"], key=lambda r: r["start"])
+
+
+def test_a_busy_line_ends_the_first_leg_at_once_and_the_number_never_rings(app, api, clock):
+    steer(app, number="1001", outcome="busy")
+    callid = make(api, wait=1)["data"]["callid"]
+    clock(1)
+    assert active(api) == []
+    (only,) = records(api, callid)
+    assert (only["status"], only["talktime"]) == ("cancel", "0")
+
+
+def test_a_number_that_does_not_answer_rings_then_ends_the_call(app, api, clock):
+    steer(app, number=NUMBER, outcome="no answer", after=20)
+    callid = make(api, wait=1)["data"]["callid"]
+    clock(10)
+    assert [leg["status"] for leg in active(api)] == ["answer", "ringing"]
+    clock(20)  # 5 s for the line, 20 s of ringing the number: both gone
+    assert active(api) == []
+    first, second = records(api, callid)
+    assert (first["status"], second["status"]) == ("answer", "cancel")
+    assert first["talktime"] == "20"  # from its answer to the number giving up
+
+
+def test_a_far_end_that_hangs_up_ends_both_legs(app, api, clock):
+    steer(app, number=NUMBER, outcome="hang up", after=42)
+    callid = make(api, wait=1)["data"]["callid"]
+    clock(100)
+    assert active(api) == []
+    first, second = records(api, callid)
+    assert (second["status"], second["talktime"]) == ("answer", "42")
+    assert first["talktime"] == str(5 + 42)  # the number rang 5 s after the line answered
+
+
+def test_a_rule_steers_its_number_the_given_times_then_goes(app, api, clock):
+    steer(app, number="1001", outcome="busy", times=1)
+    assert app.test_client().get("/_mock/far_ends").get_json()["far_ends"][0]["times"] == 1
+    make(api)
+    assert app.test_client().get("/_mock/far_ends").get_json()["far_ends"] == []
+    make(api)
+    assert len(active(api)) == 1  # the next call rings as usual
+
+
+def test_far_end_rules_are_checked_removed_and_reset(app):
+    client = app.test_client()
+    bad = client.post("/_mock/far_ends", json={"number": "1", "outcome": "engaged"})
+    assert (bad.status_code, bad.get_json()["field"]) == (400, "outcome")
+    assert client.post("/_mock/far_ends", json={"outcome": "busy"}).get_json()["field"] == "number"
+    rule = steer(app, number="1", outcome="busy")
+    assert client.delete(f"/_mock/far_ends/{rule}").status_code == 204
+    assert client.delete(f"/_mock/far_ends/{rule}").status_code == 404
+    steer(app, number="1", outcome="busy")
+    client.post("/_mock/reset")
+    assert client.get("/_mock/far_ends").get_json()["far_ends"] == []
+
+
+def test_the_pytest_fixture_makes_steers_and_hangs_up_calls(enswitch):
+    enswitch.far_end(NUMBER, "hang up", after=10)
+    callid = enswitch.make_call("1001", NUMBER)
+    enswitch.clock.advance(60)
+    legs = enswitch.call("cdrs/list", callid=callid)["data"]
+    assert sorted(r["talktime"] for r in legs) == ["10", "15"]
+    callid = enswitch.make_call("1001", NUMBER)
+    assert code(enswitch.hang_up_call(callid)) == "204"

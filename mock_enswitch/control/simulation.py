@@ -12,7 +12,7 @@ import math
 
 from flask import Blueprint, jsonify, request
 
-from ..domain import calls, live_calls, recording_rows
+from ..domain import calls, far_ends, live_calls, recording_rows
 from ..domain.errors import BadRequest
 from .views import guard, json_body, no_content, problem, service
 
@@ -45,6 +45,28 @@ def calls_in_progress():
 def hang_up(uniqueid: str):
     if not service().read(lambda switch: live_calls.hang_up(switch, uniqueid)):
         return problem(404, f"No call in progress with uniqueid {uniqueid}.", "uniqueid")
+    return no_content()
+
+
+@blueprint.post("/far_ends")
+def add_far_end():
+    """How the far end at a number takes the next calls (see domain/far_ends.py)."""
+    try:
+        rule = far_ends.parse(json_body())
+    except BadRequest as error:
+        return problem(400, error.message, error.key)
+    return jsonify(id=service().read(lambda switch: switch.far_ends.add(rule))), 201
+
+
+@blueprint.get("/far_ends")
+def list_far_ends():
+    return jsonify(far_ends=service().read(lambda switch: switch.far_ends.all()))
+
+
+@blueprint.delete("/far_ends/<int:rule_id>")
+def remove_far_end(rule_id: int):
+    if not service().read(lambda switch: switch.far_ends.remove(rule_id)):
+        return problem(404, f"No far-end rule {rule_id}.", "id")
     return no_content()
 
 

@@ -171,6 +171,38 @@ class Enswitch:
     def hang_up(self, uniqueid: str) -> None:
         self.control("DELETE", f"calls/{uniqueid}")
 
+    def make_call(self, snumber: str, cnumber: str, user: str | None = "", **params: Any) -> str:
+        """calls/make as `user` (default: the fixtures' acme-admin), `stype=phone` when `snumber`
+        is a line of the user's customer; returns the callid (a ValueError with the envelope if
+        the call is refused)."""
+        stype = "phone" if snumber in {line["name"] for line in self.lines()} else ""
+        body = self.call(
+            "calls/make",
+            user,
+            **{"stype": stype, "snumber": snumber, "cnumber": cnumber, "wait": 1, **params},
+        )
+        if body["responses"][0]["code"] != "200":
+            raise ValueError(f"calls/make refused: {body['responses'][0]}")
+        return body["data"]["callid"]
+
+    def hang_up_call(self, callid: str, user: str | None = "") -> dict:
+        """calls/hangup of a whole call (every leg); returns the envelope."""
+        return self.call("calls/hangup", user, callid=callid)
+
+    def far_end(
+        self,
+        number: str,
+        outcome: str = "answer",
+        after: int | None = None,
+        times: int | None = None,
+    ) -> int:
+        """How the far end at `number` takes the next calls: "answer" (after `after` seconds of
+        ringing), "busy", "no answer" (rings `after` s, default 30) or "hang up" (after `after`
+        s of talk); `times` calls, or every one. A reset clears the rules."""
+        rule = {"number": number, "outcome": outcome}
+        rule.update({k: v for k, v in (("after", after), ("times", times)) if v is not None})
+        return self.control("POST", "far_ends", rule)["id"]
+
     @property
     def clock(self) -> Clock:
         """The mock clock: `clock.now()`, `clock.advance(seconds)`, `clock.set(unix_time)`."""

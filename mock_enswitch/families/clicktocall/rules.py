@@ -6,8 +6,10 @@ calls/make [DOC 4.1, ../shared/clients.md 1.1-1.3] makes a call in two legs that
 `ctype=phone`, else a number), and the two are bridged. Our decisions where the guide is silent
 or cut off [INFER/GAP]:
 
-- the far ends answer after `RING_SECONDS` on the mock clock (at once with answer1/answer2=1),
-  and the call goes on until it is hung up (calls/hangup, or `/_mock/calls`);
+- a far end answers after 5 s on the mock clock (at once with answer1/answer2=1) and talks until
+  hung up (calls/hangup, or `/_mock/calls`), unless a test steers it (domain/far_ends.py: busy,
+  no answer, hangs up after N s); a leg that is not answered, or a far end that hangs up, ends
+  the call: both legs end then, and leg 2 never rings when leg 1 is not answered;
 - `delay` puts the start that many seconds later on the mock clock; `wait` is never slept out:
   with it the reply is 200 with `{"callid", "server"}` at once (callid: leg 1's uniqueid, as the
   clients read it; server: "mock-enswitch"), without it 204 and no data;
@@ -44,11 +46,11 @@ from ...domain.calls import (
     unsettled,
 )
 from ...domain.errors import BadRequest, NotFound, RoleDenied
+from ...domain.far_ends import Behaviour
 from ...domain.outcome import Success
 from ..groups import rules as groups
 from ..phones import rules as phones
 
-RING_SECONDS = 5
 SERVER = "mock-enswitch"
 NUMBER = re.compile(r"\+?[0-9]{1,40}")
 CALL_NOT_FOUND = "The call does not exist, or you do not have permission to view it."
@@ -71,30 +73,31 @@ def make(call: Call, values: dict) -> Success | None:
             )
     switch = call.switch
     start = switch.now() + values["delay"]
-    first_ring = 0 if values["answer1"] else RING_SECONDS
     snumber, cnumber = values["snumber"], values["cnumber"]
-    legs = (
-        leg(  # the switch calls snumber: for a line, a call coming in
-            first_line, "", values["callerid1"] or cnumber, snumber, start, first_ring
-        ),
+    first = switch.far_ends.behaviour(snumber, bool(values["answer1"]))
+    second = switch.far_ends.behaviour(cnumber, bool(values["answer2"])) if first.answered else None
+    timings = plan(first, second)
+    parties = (
+        leg(first_line, "", values["callerid1"] or cnumber, snumber),  # the line is called
         leg(
             second_line,
             first_line["name"] if first_line and not second_line else "",
             values["callerid2"] or snumber,
             cnumber,
-            start + first_ring,  # once leg 1 answers
-            0 if values["answer2"] else RING_SECONDS,
         ),
     )
-    with switch.db.write():  # the callid and both legs: one durable step
+    with switch.db.write():  # the callid and the legs: one durable step
         callid = f"{start}.{switch.db.next_id('calls.sequence')}"
-        for number, spec in enumerate(legs):
+        for number, (offset, ringtime, answered, talktime) in enumerate(timings):
             schedule(
                 switch,
                 CallSpec(
-                    **spec,
+                    **parties[number],
+                    start=start + offset,
+                    ringtime=ringtime,
+                    answered=answered,
+                    talktime=talktime,
                     recordgroup=group,
-                    talktime=None,
                     active=True,
                     callid=callid,
                     uniqueid=callid if number == 0 else "",
@@ -119,23 +122,50 @@ def line_of(call: Call, customer: int, values: dict, kind: str, number: str) -> 
     return line
 
 
-def leg(
-    line: dict | None, phone: str, caller: str, called: str, start: int, ringtime: int
-) -> dict[str, Any]:
-    """One leg's call: to a line (`line`: the line is called), or from the line `phone` (or no
-    line) out to a number."""
+def leg(line: dict | None, phone: str, caller: str, called: str) -> dict[str, Any]:
+    """One leg's parties: to a line (`line`: the line is called), or from the line `phone` (or
+    no line) out to a number."""
     if line is not None:
         phone, direction = line["name"], "inbound"
     else:
         direction = "outbound"
-    return {
-        "phone": phone,
-        "direction": direction,
-        "caller": caller,
-        "called": called,
-        "ringtime": ringtime,
-        "start": start,
-    }
+    return {"phone": phone, "direction": direction, "caller": caller, "called": called}
+
+
+Timing = tuple[int, int, bool, "int | None"]
+"""A leg's start (seconds after the call's), ring time, whether it is answered, and its talk
+time (None: until hung up)."""
+
+
+def plan(first: Behaviour, second: Behaviour | None) -> list[Timing]:
+    """When each leg rings, answers and ends, from how its far end behaves. Leg 2 rings once leg
+    1 answers; a leg that is not answered ends the call (nothing to bridge to, or nobody left),
+    and so does a far end that hangs up: both legs end then."""
+    if second is None:  # leg 1 busy or not answered: leg 2 never rings
+        return [(0, first.ringtime, False, 0)]
+    ring1, ring2 = first.ringtime, second.ringtime
+    ends = []  # seconds after leg 1's answer
+    if first.talktime is not None:
+        ends.append(first.talktime)
+    if not second.answered:
+        ends.append(ring2)
+    elif second.talktime is not None:
+        ends.append(ring2 + second.talktime)
+    end = min(ends) if ends else None
+    legs: list[Timing] = [(0, ring1, True, end)]
+    if end is None:
+        legs.append((ring1, ring2, True, None))
+    elif end > 0:  # leg 2 rang: answered before the end, or cut while it rang
+        answered = second.answered and end > ring2
+        legs.append(
+            (
+                ring1,
+                ring2 if answered else min(end, ring2),
+                answered,
+                end - ring2 if answered else 0,
+            )
+        )
+    return legs
 
 
 def hangup(call: Call, values: dict) -> None:
