@@ -199,6 +199,10 @@ class Service:
                 for r in records[other.kind]
                 if r.get(field) == record_id
             ]
+            family = BY_KIND.get(kind)
+            if family is not None and family.in_use is not None:
+                removed = next(r for r in records[kind] if r["id"] == record_id)
+                users += family.in_use(self._db, removed)
             if users:
                 noun = NOUNS[kind]
                 raise FixtureError(f"{noun} {record_id} is still used by {', '.join(users[:5])}")

@@ -163,13 +163,21 @@ def test_through_serve_the_click_to_call_flow():
         assert len(client.call("cdrs/list", callid=callid)["data"]) == 2
 
 
-def test_a_leg_whose_line_went_meanwhile_never_starts_and_breaks_no_other_call(app, api, clock):
-    assert code(make(api, snumber="1003", ctype="phone", cnumber="1002", delay=30)) == "204"
+def test_a_line_with_a_call_on_it_cannot_be_removed(app, api):
+    callid = make(api, snumber="1003", delay=30, wait=1)["data"]["callid"]
+    refused = app.test_client().delete("/_mock/phones/3")
+    assert refused.status_code == 400
+    assert f"telephone line 3 is still used by call {callid}" in refused.get_json()["error"]
+    api("calls/hangup", callid=callid)
     assert app.test_client().delete("/_mock/phones/3").status_code == 204
+
+
+def test_a_leg_whose_group_went_meanwhile_never_starts_and_breaks_no_other_call(api, clock):
+    assert code(make(api, recordgroup=1, delay=30)) == "204"
+    assert code(api("recording/groups/delete", id=1)) == "204"
     clock(31)
     assert code(api("recording/groups/list")) == "200"
     clock(10)  # past the second leg's start, had the first answered
-    assert code(api("recording/groups/list")) == "200"
     assert active(api) == []
 
 
