@@ -144,8 +144,9 @@ def check_records(directory: Path, records: dict[str, list]) -> None:
             _check_values(directory / FILES[kind], index, record, kind)
         if not NUMBERED_ON_LOAD.get(kind):  # recordings: addressed by (group, uniqueid, recordid)
             _check_unique(directory, kind, records[kind], "id")
-    _check_unique(directory, "people", records["people"], "username")
-    _check_unique(directory, "recordings", records["recordings"], "uniqueid", _recording_address)
+    for kind_records in KINDS:
+        for field, key in kind_records.unique:
+            _check_unique(directory, kind_records.kind, records[kind_records.kind], field, key)
     ids = {kind: {record.get("id") for record in records[kind]} for kind in FILES}
     _check_references(directory, records, ids)
 
@@ -333,8 +334,3 @@ def _check_references(directory: Path, records: dict, ids: dict) -> None:
                 )
             seen.add(current)
             current = parents[current]
-
-
-def _recording_address(record: dict) -> tuple:
-    """What addresses a recording: (recordgroup, uniqueid, recordid), recordid "1" by default."""
-    return (record["recordgroup"], record["uniqueid"], record.get("recordid", "1"))

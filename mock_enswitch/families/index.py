@@ -48,6 +48,7 @@ DIRECTORY: tuple[Records, ...] = (
         (Reference("customer", "customers"), Reference("role", "roles")),
         label="username",
         editable="users",
+        unique=(("username", None),),
     ),
 )
 """The directory every family stands on: customers, rate plans, roles, users. Small, changed

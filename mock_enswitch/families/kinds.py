@@ -48,6 +48,9 @@ class Records:
     references: tuple[Reference, ...] = ()
     numbered_on_load: bool = False
     """True when fixture records carry no unique `id` (recordings: addressed otherwise)."""
+    unique: tuple[tuple[str, Callable[[dict], Any] | None], ...] = ()
+    """What else no two records may share: (field, None) for a field (a user's username), or
+    (field, key) for a key made of several, named after `field` (a recording's address)."""
     label: str = "name"
     """The field that names a record in a message (a user's username)."""
     editable: str | None = None

@@ -17,6 +17,7 @@ FAMILY = Family(
         {"recordgroup": INT, "uniqueid": TEXT, "start": INT},
         (Reference("recordgroup", "record_groups"),),
         numbered_on_load=True,
+        unique=(("uniqueid", rules.address),),
     ),
     from_fixture=rules.from_fixture,
     on_delete={groups.KIND: rules.delete_with_group},

@@ -170,6 +170,12 @@ def delete_with_group(call: Call, group: dict) -> None:
 # Fixtures: recordings.json, rows made by the same rules as a simulated call's.
 
 
+def address(record: dict) -> tuple:
+    """What addresses a fixture recording: (recordgroup, uniqueid, recordid), recordid "1" by
+    default (no two may share it)."""
+    return (record["recordgroup"], record["uniqueid"], record.get("recordid", "1"))
+
+
 def from_fixture(record: dict, person: Callable, seeded: dict) -> dict:
     """A fixture recording: a call's fields (see calls.parse) plus `uniqueid`, optional
     `recordid` (default "1") and `expires` (default: from the group; 0 never)."""
