@@ -104,3 +104,9 @@ def test_through_serve_a_fail_option_on_an_unserved_function_fires():
         assert code(unknown) == "404" and "did you mean calls/make" in message(unknown)
         listed = server.get("/_mock/functions")
         assert "calls/update" in {row["function"] for row in listed["not_served"]}
+
+
+def test_the_api_root_message_names_the_prefix_the_api_is_under():
+    app = create_app(Config(path_prefix="/local"))
+    body = app.test_client().get("/local/api/json/").get_json()
+    assert "call /local/api/json/<category>/<action>/" in message(body)

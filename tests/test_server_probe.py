@@ -162,3 +162,38 @@ def test_memory_goes_back_after_large_bodies():
             post()
         grown = rss_mib(server.process.pid) - settled
     assert grown < 40, f"RSS grew {grown:.0f} MiB over 100 bodies of 4 MiB"
+
+
+@pytest.mark.parametrize(
+    ("rule", "field"),
+    [
+        ({"match": {"user": "u" * 100_000}, "effect": {"code": "503"}}, "match.user"),
+        ({"effect": {"code": "503", "message": "m" * 100_000}}, "effect.message"),
+        ({"match": {"params": {"name": "v" * 100_000}}, "effect": {"code": "503"}}, "match.params"),
+        (
+            {"match": {"params": {str(n): "v" for n in range(101)}}, "effect": {"code": "503"}},
+            "match.params",
+        ),
+        ({"match": {"function": "f" * 100_000}, "effect": {"code": "503"}}, "match.function"),
+    ],
+)
+def test_the_control_api_bounds_the_fields_of_fault_rules(server, rule, field):
+    client = Enswitch(server.url, {})
+    with pytest.raises(ValueError, match=rf"400 .*{field}"):
+        client.add_fault(rule)
+    assert client.faults() == []
+
+
+def test_rules_in_force_are_bounded(app):
+    from mock_enswitch.faults.engine import MAX_RULES
+
+    client = app.test_client()
+    rule = {"match": {"function": "recording/groups/list"}, "effect": {"code": "503"}}
+    for _ in range(MAX_RULES):
+        assert client.post("/_mock/faults", json=rule).status_code == 201
+    refused = client.post("/_mock/faults", json=rule)
+    assert refused.status_code == 400 and "at most 1000 rules" in refused.get_json()["error"]
+    far = {"number": "1", "outcome": "busy"}
+    for _ in range(1000):
+        assert client.post("/_mock/far_ends", json=far).status_code == 201
+    assert client.post("/_mock/far_ends", json=far).status_code == 400

@@ -38,7 +38,14 @@ class Mock(Protocol):
 def dispatch(service: Mock, path: str, raw: dict[str, str]) -> dict | FileReply:
     function = service.functions.get(path)
     if function is None:
-        refuse(service.switch, service.version, service.served_names, path, raw)
+        refuse(
+            service.switch,
+            service.version,
+            service.served_names,
+            path,
+            raw,
+            service.config.path_prefix,
+        )
     token = raw.get("auth_token") if function.param("auth_token") else None
     caller = authenticate(service.switch, raw.get("auth_username"), raw.get("auth_password"), token)
     require_privilege(caller, function.privileges)

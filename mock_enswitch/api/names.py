@@ -10,6 +10,7 @@ from ..catalogue import real_at, real_functions
 from ..domain.access import authenticate
 from ..domain.errors import NotFound, NotServed
 from ..suggest import did_you_mean
+from ..surfaces import API_ROOT
 from ..versions import format_version
 
 if TYPE_CHECKING:
@@ -18,17 +19,23 @@ if TYPE_CHECKING:
 
 TOKENS_FROM: Version = (4, 1)
 NO_FUNCTION = (
-    "No function named: call /api/json/<category>/<action>/, e.g. "
-    "/api/json/recording/groups/list/; /_mock/functions lists what this mock serves."
+    "No function named: call {root}/<category>/<action>/, e.g. "
+    "{root}/recording/groups/list/; /_mock/functions lists what this mock serves."
 )
 
 
 def refuse(
-    switch: Switch, version: Version, served: frozenset[str], path: str, raw: dict[str, str]
+    switch: Switch,
+    version: Version,
+    served: frozenset[str],
+    path: str,
+    raw: dict[str, str],
+    prefix: str = "",
 ) -> NoReturn:
-    """Raise the answer for `path`, which the mock does not serve at `version`."""
+    """Raise the answer for `path`, which the mock does not serve at `version` (`prefix`: the
+    one the API is served under, for the message that shows a whole URL)."""
     if not path:
-        raise NotFound(NO_FUNCTION)
+        raise NotFound(NO_FUNCTION.format(root=prefix.rstrip("/") + API_ROOT))
     real = real_functions().get(path)
     emulated = format_version(version)
     if real is not None and real.exists_at(version):

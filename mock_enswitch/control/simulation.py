@@ -53,9 +53,10 @@ def add_far_end():
     """How the far end at a number takes the next calls (see domain/far_ends.py)."""
     try:
         rule = far_ends.parse(json_body())
+        rule_id = service().read(lambda switch: switch.far_ends.add(rule))
     except BadRequest as error:
         return problem(400, error.message, error.key)
-    return jsonify(id=service().read(lambda switch: switch.far_ends.add(rule))), 201
+    return jsonify(id=rule_id), 201
 
 
 @blueprint.get("/far_ends")

@@ -24,6 +24,7 @@ RING = 5
 NO_ANSWER_RING = 30
 MAX_SECONDS = 10 * 86400
 NUMBER_LENGTH = 64
+MAX_RULES = 1000
 
 
 @dataclass
@@ -75,6 +76,8 @@ class FarEnds:
         self._ids = itertools.count(1)
 
     def add(self, rule: FarEnd) -> int:
+        if len(self._rules) >= MAX_RULES:
+            raise BadRequest("", f"At most {MAX_RULES} far-end rules at once: remove some first.")
         rule.id = next(self._ids)
         self._rules.append(rule)
         return rule.id

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rules import Effect, Rule
+from .rules import Effect, Rule, RuleError
 
 
 @dataclass
@@ -70,6 +70,9 @@ class Decision:
     trigger that held it back, or that an earlier rule fired."""
 
 
+MAX_RULES = 1000
+
+
 class FaultEngine:
     def __init__(self, baseline: Iterable[Rule] = ()) -> None:
         """`baseline`: the rules given at start (--faults, --fail); `reset()` restores them."""
@@ -86,7 +89,11 @@ class FaultEngine:
                 self._add(rule)
 
     def add(self, rule: Rule) -> int:
+        """Add a rule given at run time; at most `MAX_RULES` are in force (memory stays bounded
+        whatever a client sends)."""
         with self._lock:
+            if len(self._rules) >= MAX_RULES:
+                raise RuleError("", f"at most {MAX_RULES} rules at once: remove some first")
             return self._add(rule)
 
     def _add(self, rule: Rule) -> int:

@@ -26,6 +26,12 @@ CODE = re.compile(r"^[1-5]\d\d$")
 METHODS = ("GET", "POST")
 
 
+MAX_TEXT = 255
+"""The longest text a rule may hold in a field (a user, a message, a parameter's name or value):
+the API's own bound for the strings it takes, so a rule cannot hold what no call could match."""
+MAX_PARAMS = 100
+
+
 class RuleError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
@@ -205,9 +211,15 @@ def _match(data: dict) -> Match:
     params = data.get("params", {})
     if not isinstance(params, dict):
         raise RuleError("match.params", "must be an object of parameter values")
+    if len(params) > MAX_PARAMS:
+        raise RuleError("match.params", f"must name at most {MAX_PARAMS} parameters")
     for name, value in params.items():
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise RuleError(f"match.params.{name}", "must be a string or an integer")
+            raise RuleError(f"match.params.{name[:MAX_TEXT]}", "must be a string or an integer")
+        if len(name) > MAX_TEXT or (isinstance(value, str) and len(value) > MAX_TEXT):
+            raise RuleError(
+                "match.params", f"names and values must be at most {MAX_TEXT} characters"
+            )
     return Match(
         function=function,
         method=method,
@@ -297,6 +309,8 @@ def _text(data: dict, where: str, name: str) -> str | None:
     value = data.get(name)
     if value is not None and (not isinstance(value, str) or not value):
         raise RuleError(_dotted(where, name), "must be a non-empty string")
+    if value is not None and len(value) > MAX_TEXT:
+        raise RuleError(_dotted(where, name), f"must be at most {MAX_TEXT} characters")
     return value
 
 
