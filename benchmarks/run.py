@@ -378,7 +378,7 @@ def place_recordings(app, count: int, through: dict | None = None) -> tuple[int,
             spec = {**through, "start": first + index * 60, "talktime": 30}
             calls_domain.place(switch, calls_domain.parse(spec, switch.now()))
 
-    app.extensions["mock_enswitch"].read(place)
+    app.extensions["mock_enswitch"].on_switch(place)
     start = first + (count // 2) * 60
     return start, start + (LISTED - 1) * 60
 

@@ -17,14 +17,12 @@ from typing import TypeVar
 
 import yaml
 
-from .api.dispatch import dispatch
 from .api.functions import FUNCTIONS
 from .api.table import Function
 from .catalogue import real_at
 from .config import Config
-from .domain.calls import settle, unsettled
+from .domain.calls import caught_up, unsettled
 from .domain.errors import BadRequest
-from .domain.outcome import FileReply
 from .domain.switch import Switch
 from .families.index import BY_KIND, KINDS, on_delete
 from .families.kinds import Records
@@ -111,19 +109,12 @@ class Service:
         names = sorted(name for name, digest in now.digests.items() if before.get(name) != digest)
         return f"{', '.join(names) or 'the files'} in {self.fixtures_dir}"
 
-    def call(self, path: str, raw: dict[str, str]) -> dict | FileReply:
-        """An Enswitch function call, whole, under the lock (the switch first catches up with
-        its clock: calls that have ended by now are finished)."""
-        with self._lock:
-            settle(self.switch)
-            return dispatch(self, path, raw)
-
-    def read(self, query: Callable[[Switch], T]) -> T:
-        """Anything else that looks at or changes the switch's state (the control API), under
-        the lock, after the switch has caught up with its clock."""
-        with self._lock:
-            settle(self.switch)
-            return query(self.switch)
+    def on_switch(self, query: Callable[[Switch], T]) -> T:
+        """`query(switch)` on the switch caught up with its clock, under its lock (`caught_up`):
+        how the control API looks at or changes the switch's state. API calls take the same
+        context in api/views.py, without the Service."""
+        with caught_up(self.switch) as switch:
+            return query(switch)
 
     def add_fault(self, rule: Rule) -> int:
         """Add a rule, unless it could never fire here (RuleError, with close names)."""

@@ -302,7 +302,7 @@ def test_what_a_reset_stores_is_a_copy_of_the_seed(settled_copy):
     seed_roles = service._seeds.seed().directory["roles"]
     kept = [list(role["privileges"]) for role in seed_roles]
     service.reset()
-    stored = service.read(lambda switch: switch.db.tables()["roles"])
+    stored = service.on_switch(lambda switch: switch.db.tables()["roles"])
     for role in stored.values():
         role["privileges"].append("changed in place")
     assert service._seeds.seed().directory["roles"] is seed_roles  # the same seed, kept

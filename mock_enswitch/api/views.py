@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from ..domain import directory
+from ..domain.calls import caught_up
 from ..domain.errors import ApiError, BadRequest
 from ..domain.outcome import FileReply
 from ..faults import RuleError, parse_rule
@@ -28,6 +29,7 @@ from ..journal import masked
 from ..logs import CALLS_LOGGER, call_line
 from ..store.logstorage import StorageFailed
 from ..surfaces import INTERNAL_ERROR, STORAGE_FAILED
+from .dispatch import dispatch
 from .envelope import Reply, error_body, failure, file_reply, http_error_reply, reply
 from .faulted import faulted_reply, wait
 from .functions import SECRET_PARAMS
@@ -108,7 +110,8 @@ def call_function(service: Service, request: Request, exchange: Exchange) -> Res
         faulted = faulted_reply(effect, request.environ, function.codes if function else {})
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
-    body = service.call(exchange.function, raw)
+    with caught_up(service.switch):  # the lock, once, and the calls caught up with the clock
+        body = dispatch(service, exchange.function, raw)
     if isinstance(body, FileReply):
         return file_reply(body, request.environ)
     return reply(body)
@@ -144,7 +147,9 @@ def concerned_customer(service, exchange: Exchange) -> int | None:
         return int(text)
     if not exchange.user:
         return None
-    person = service.read(lambda switch: directory.person_by_username(switch.db, exchange.user))
+    person = service.on_switch(
+        lambda switch: directory.person_by_username(switch.db, exchange.user)
+    )
     return person["customer"] if person else None
 
 

@@ -75,12 +75,12 @@ def overview():
             "emails": len(switch.outbox.messages()),
         }
 
-    counted = mock.read(counts)
+    counted = mock.on_switch(counts)
     return jsonify(
         enswitch_version=mock.config.enswitch_version,
         started=STARTED,
         uptime=time.time() - STARTED,
-        clock=mock.read(lambda switch: switch.clock.now()),
+        clock=mock.on_switch(lambda switch: switch.clock.now()),
         counts={**counted, "fault_rules": len(mock.faults.listing()), "journal": len(mock.journal)},
     )
 
@@ -93,7 +93,7 @@ def recording_audio(recordgroup: int, uniqueid: str, recordid: str):
         row = recording_rows.stored(switch.db, switch.now(), (recordgroup, uniqueid, recordid))
         return recording_rows.sound(row, switch.now()) if row else None
 
-    sound = service().read(find)
+    sound = service().on_switch(find)
     if sound is None:
         return problem(404, f"No recording ({recordgroup}, {uniqueid}, {recordid}).")
     response = file_response(sound.open(), sound.size, recording_rows.MIMETYPE, request.environ)

@@ -29,7 +29,7 @@ def place_call():
         return problem(400, "Send the call as a JSON object (Content-Type: application/json).")
     try:
         return jsonify(
-            service().read(lambda switch: calls.place(switch, calls.parse(body, switch.now())))
+            service().on_switch(lambda switch: calls.place(switch, calls.parse(body, switch.now())))
         ), 201
     except BadRequest as error:
         return problem(400, error.message, error.key)
@@ -38,12 +38,12 @@ def place_call():
 @blueprint.get("/calls")
 def calls_in_progress():
     """The calls in progress (each ends when hung up, or when its talk time passes)."""
-    return jsonify(calls=service().read(live_calls.in_progress))
+    return jsonify(calls=service().on_switch(live_calls.in_progress))
 
 
 @blueprint.delete("/calls/<path:uniqueid>")
 def hang_up(uniqueid: str):
-    if not service().read(lambda switch: live_calls.hang_up(switch, uniqueid)):
+    if not service().on_switch(lambda switch: live_calls.hang_up(switch, uniqueid)):
         return problem(404, f"No call in progress with uniqueid {uniqueid}.", "uniqueid")
     return no_content()
 
@@ -53,7 +53,7 @@ def add_far_end():
     """How the far end at a number takes the next calls (see domain/far_ends.py)."""
     try:
         rule = far_ends.parse(json_body())
-        rule_id = service().read(lambda switch: switch.far_ends.add(rule))
+        rule_id = service().on_switch(lambda switch: switch.far_ends.add(rule))
     except BadRequest as error:
         return problem(400, error.message, error.key)
     return jsonify(id=rule_id), 201
@@ -61,19 +61,19 @@ def add_far_end():
 
 @blueprint.get("/far_ends")
 def list_far_ends():
-    return jsonify(far_ends=service().read(lambda switch: switch.far_ends.all()))
+    return jsonify(far_ends=service().on_switch(lambda switch: switch.far_ends.all()))
 
 
 @blueprint.delete("/far_ends/<int:rule_id>")
 def remove_far_end(rule_id: int):
-    if not service().read(lambda switch: switch.far_ends.remove(rule_id)):
+    if not service().on_switch(lambda switch: switch.far_ends.remove(rule_id)):
         return problem(404, f"No far-end rule {rule_id}.", "id")
     return no_content()
 
 
 @blueprint.get("/clock")
 def clock():
-    return jsonify(now=service().read(lambda switch: switch.clock.now()))
+    return jsonify(now=service().on_switch(lambda switch: switch.clock.now()))
 
 
 @blueprint.post("/clock")
@@ -95,7 +95,7 @@ def move_clock():
         switch.clock.set(target)
         return switch.clock.now()
 
-    moved = service().read(move)
+    moved = service().on_switch(move)
     if moved is None:
         return problem(400, f"The clock must stay a Unix time from 1 to {LATEST}.", field)
     return jsonify(now=moved)
@@ -104,7 +104,7 @@ def move_clock():
 @blueprint.get("/emails")
 def emails():
     return jsonify(
-        emails=service().read(lambda switch: switch.outbox.messages(request.args.get("to")))
+        emails=service().on_switch(lambda switch: switch.outbox.messages(request.args.get("to")))
     )
 
 
@@ -117,4 +117,4 @@ def list_recordings():
             recording_rows.present(row, now) for row in rows if recording_rows.visible(row, now)
         ]
 
-    return jsonify(recordings=service().read(every))
+    return jsonify(recordings=service().on_switch(every))

@@ -136,7 +136,7 @@ def clear_requests():
 @blueprint.get("/groups")
 def list_groups():
     return jsonify(
-        groups=service().read(
+        groups=service().on_switch(
             lambda switch: [present(g) for g in groups.collection(switch.db).all()]
         )
     )

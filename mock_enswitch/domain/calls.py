@@ -30,6 +30,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -296,6 +298,16 @@ def settle(switch: Switch) -> None:
         else:
             next_end = min(next_end, leg["start"])
     switch.settle_after = next_end
+
+
+@contextmanager
+def caught_up(switch: Switch) -> Iterator[Switch]:
+    """The one way to the switch's state, for an API call or a control request alike: its lock,
+    taken once, then its calls caught up with the clock (`settle`). Nothing runs in the
+    background: this is where the mock clock's time passes for the calls."""
+    with switch.db.lock:
+        settle(switch)
+        yield switch
 
 
 PENDING = "pending_legs"
