@@ -24,7 +24,7 @@ from .config import Config
 from .domain.calls import caught_up, unsettled
 from .domain.errors import BadRequest
 from .domain.switch import Switch
-from .families.index import BY_KIND, KINDS, on_delete
+from .families.index import BY_KIND, CALL_ENDED, FINDS, KINDS, on_delete
 from .families.kinds import Records
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
 from .fixtures import DEFAULT_DIR, FixtureError, Seed, check_records, read_settings
@@ -65,7 +65,13 @@ class Service:
         self._db = Database(config.db_path, fsync=config.fsync)
         try:  # a start that fails from here lets the database (and its lock) go
             self._lock = self._db.lock
-            self.switch = Switch(self._db, token_expiry=config.token_expiry, on_delete=on_delete)
+            self.switch = Switch(
+                self._db,
+                token_expiry=config.token_expiry,
+                finds=FINDS,
+                call_ended=CALL_ENDED,
+                on_delete=on_delete,
+            )
             if config.token_secret:
                 self.switch.token_secret = config.token_secret
             if first.borrowed:

@@ -35,9 +35,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..families.cdrs import rules as cdrs
-from ..families.groups import rules as groups
-from ..families.phones import rules as phones
 from ..store.database import Collection, Database
 from ..store.indexes import Index
 from ..suggest import did_you_mean
@@ -69,6 +66,14 @@ FIELDS: dict[str, type] = {
     "active": bool,
     "answered": bool,
 }
+
+
+def line_names(line: dict | None) -> dict[str, str]:
+    """What a call keeps of its line: the names and caller ID its rows show."""
+    return {
+        "callername": line["callername_internal"] if line else "",
+        "callerid": line["callerid_internal"] if line else "",
+    }
 
 
 def collection(db: Database) -> Collection:
@@ -193,7 +198,7 @@ def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
             recorded, why = decide(group, call["direction"], number)
         customer = line["customer"] if line else group["customer"] if group else spec.customer
         call.update(recordgroup=group["id"] if group else 0, recorded=[], customer=customer, live=1)
-        call.update(cdrs.line_names(line))
+        call.update(line_names(line))
         made = []
         if recorded:
             made = record(switch, group, call, call["start"] + call["ringtime"])
@@ -208,7 +213,7 @@ def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
 def line_and_group(switch: Switch, spec: CallSpec) -> tuple[dict | None, dict | None]:
     """The call's line (if `phone`) and the group that records it (if any): the one given, of
     the line's customer, else the line's own."""
-    line = phones.by_name(switch.db, spec.phone) if spec.phone else None
+    line = switch.line(spec.phone) if spec.phone else None
     if spec.phone and line is None:
         raise BadRequest("phone", f"No telephone line named {spec.phone}.")
     if line is None and spec.recordgroup is None:
@@ -216,7 +221,7 @@ def line_and_group(switch: Switch, spec: CallSpec) -> tuple[dict | None, dict | 
     group_id = spec.recordgroup if spec.recordgroup is not None else line["recordgroup"]
     if not group_id:
         return line, None
-    group = groups.collection(switch.db).get(group_id)
+    group = switch.record_group(group_id)
     if group is None:
         raise BadRequest("recordgroup", f"No record group {group_id}.")
     if line and group["customer"] != line["customer"]:
@@ -343,8 +348,9 @@ def unsettled(switch: Switch) -> None:
 def finish(switch: Switch, call: dict) -> None:
     """An ended call: it becomes a call record, and each recording it made goes to the group's
     addresses."""
-    cdrs.collection(switch.db).insert(cdrs.new_record(call))
-    group = groups.collection(switch.db).get(call["recordgroup"])
+    for ended_hook in switch.call_ended:  # the call-record family: a record of the call
+        ended_hook(switch, call)
+    group = switch.record_group(call["recordgroup"])
     if group is None or not group["email"]:
         return
     for recordid, recorded_from in call["recorded"]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..families.groups import rules as groups
-from ..families.phones import rules as phones
 from . import recording_rows
 from .access import Call
 from .calls import callid_of, collection, drop_later_legs, ended, record, settle, unsettled
@@ -30,7 +28,7 @@ def find_live(switch: Switch, uniqueid: str) -> dict | None:
 def start_recording(switch: Switch, call: dict) -> None:
     """recording/recordings/start on a live call: from now on, unless it is recorded already
     (then it is the "unpause" of the guide, which changes nothing here)."""
-    group = groups.collection(switch.db).get(call["recordgroup"])
+    group = switch.record_group(call["recordgroup"])
     if group is None:
         raise BadRequest("uniqueid", "The call's line has no record group to record into.")
     if call["recorded"]:
@@ -110,5 +108,5 @@ def start(call: Call, values: dict) -> None:
 
 
 def owns_line(call: Call, live: dict) -> bool:
-    line = phones.by_name(call.switch.db, live.get("phone", "")) if live.get("phone") else None
+    line = call.switch.line(live["phone"]) if live.get("phone") else None
     return line is not None and line["owner"] == call.caller.person["id"]

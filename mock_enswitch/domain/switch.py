@@ -4,7 +4,7 @@ installation-wide token key."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..store.database import Database
@@ -26,10 +26,23 @@ class Switch:
     """How the far ends of the next calls behave, as a test steers them (far_ends.py)."""
     settle_after: float = float("-inf")
     """No call in progress ends before this time (see calls.settle); -inf: look."""
+    finds: Mapping[str, Callable] = field(default_factory=dict)
+    """How the switch finds what the families keep: "line" (by name) and "record_group" (by
+    ID), given by the composition root from the families' declarations: the switch lies below
+    the families and imports none of them."""
+    call_ended: tuple[Callable, ...] = ()
+    """What the families do when a call ends (the call-record family records it)."""
     on_delete: Callable[[str], tuple[Callable, ...]] = lambda kind: ()
     """What goes with a deleted record of a kind: the hooks the families declare (a group's
     recordings, its lines' setting), given by the composition root: the domain knows no list
     of families."""
+
+    def line(self, name: str) -> dict | None:
+        """The telephone line with this name, or None."""
+        return self.finds["line"](self.db, name)
+
+    def record_group(self, group_id: int) -> dict | None:
+        return self.finds["record_group"](self.db, group_id)
 
     def now(self) -> int:
         return int(self.clock.now())

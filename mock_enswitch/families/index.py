@@ -81,6 +81,11 @@ EDITABLE: dict[str, Records] = {r.editable: r for r in KINDS if r.editable}
 """What the control API may add and remove at run time, by its name there."""
 
 
+FINDS: dict = {name: find for family in FAMILIES for name, find in family.finds.items()}
+"""How the simulated switch finds lines and record groups (given to it at start)."""
+CALL_ENDED: tuple = tuple(f.on_call_end for f in FAMILIES if f.on_call_end is not None)
+
+
 def on_delete(kind: str) -> tuple:
     """What goes with a record of `kind` (the families' declared hooks, in their order)."""
     return tuple(f.on_delete[kind] for f in FAMILIES if kind in f.on_delete)

@@ -75,6 +75,11 @@ class Family:
     """Where its records live (a collection), when other records refer to them at run time."""
     on_delete: Mapping[str, Callable] = field(default_factory=dict)
     """What it does when a record of another kind goes: kind -> hook(call, record)."""
+    finds: Mapping[str, Callable] = field(default_factory=dict)
+    """What the simulated switch finds through this family: "line" by name, "record_group" by
+    ID (the switch imports no family; see domain/switch.py)."""
+    on_call_end: Callable | None = None
+    """What it does when a call ends on the switch: hook(switch, call)."""
     in_use: Callable[[Database, dict], list[str]] | None = None
     """What else still uses one of its records, beyond declared references (the switch's calls
     on a line), named for the message that refuses its removal at run time."""

@@ -12,4 +12,5 @@ FAMILY = Family(
     FUNCTIONS,
     Records(rules.KIND, "call record", None),
     derive=lambda seeded: rules.from_recordings(seeded["recordings"], seeded["phones"]),
+    on_call_end=rules.record_call,
 )

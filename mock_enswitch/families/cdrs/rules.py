@@ -30,6 +30,7 @@ from typing import Any
 
 from ...domain import directory
 from ...domain.access import Call
+from ...domain.calls import line_names
 from ...domain.errors import BadRequest, NotFound
 from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
 from ...domain.listing import ordered, page
@@ -63,12 +64,9 @@ def collection(db: Database) -> Collection:
     )
 
 
-def line_names(line: dict | None) -> dict[str, str]:
-    """What a call keeps of its line: the names and caller ID its rows show."""
-    return {
-        "callername": line["callername_internal"] if line else "",
-        "callerid": line["callerid_internal"] if line else "",
-    }
+def record_call(switch, call: dict) -> None:
+    """An ended call leaves its call record (the switch calls this for every call that ends)."""
+    collection(switch.db).insert(new_record(call))
 
 
 def new_record(call: dict) -> dict:

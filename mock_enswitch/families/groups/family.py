@@ -19,4 +19,5 @@ FAMILY = Family(
     params_of="recording/groups/create",
     from_fixture=rules.from_fixture,
     stored=rules.collection,
+    finds={"record_group": lambda db, group_id: rules.collection(db).get(group_id)},
 )

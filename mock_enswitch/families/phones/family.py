@@ -38,4 +38,5 @@ FAMILY = Family(
     stored=rules.collection,
     on_delete={groups.KIND: rules.forget_group},
     in_use=calls_on_line,
+    finds={"line": rules.by_name},
 )
