@@ -22,12 +22,10 @@ from .api.table import Function
 from .catalogue import real_at
 from .config import Config
 from .domain.calls import caught_up, unsettled
-from .domain.errors import BadRequest
 from .domain.switch import Switch
-from .families.index import BY_KIND, CALL_ENDED, FINDS, KINDS, on_delete
-from .families.kinds import Records
+from .families.index import CALL_ENDED, FINDS, on_delete
 from .faults import FaultEngine, Rule, RuleError, check_served, parse_rules, shorthand_rule
-from .fixtures import DEFAULT_DIR, FixtureError, Seed, check_records, read_settings
+from .fixtures import DEFAULT_DIR, Seed, read_settings
 from .journal import Journal
 from .logs import CallLog
 from .seeding import SeedCache
@@ -141,82 +139,6 @@ class Service:
                 raise RuleError(field, error.detail) from None
         return rules
 
-    def directory(self, kind: str) -> list[dict]:
-        with self._lock:
-            return self._records_of(kind)
-
-    def _records_of(self, kind: str) -> list[dict]:
-        """The stored records of `kind`: the directory's, or a family's collection (a family
-        whose records nothing refers to at run time has none here)."""
-        family = BY_KIND.get(kind)
-        if family is None:
-            return self._db.records(kind)
-        return family.stored(self._db).all() if family.stored else []
-
-    def add_to_directory(self, kind: str, record: dict) -> int:
-        """A directory record (customer, user, role, rate plan) or a family's (a telephone line)
-        added at run time, checked as the fixture files are, against all the rest
-        (FixtureError); an `id` is given when the record has none (a family's record always
-        gets its collection's next one: it is numbered as stored)."""
-        with self._lock:
-            records = self._all_records()
-            family = BY_KIND.get(kind)
-            if family is not None and isinstance(record, dict):
-                record = {**record, "id": self._db.peek_id(kind)}
-            if isinstance(record, dict) and "id" not in record:
-                record = {"id": max((r["id"] for r in records[kind]), default=0) + 1, **record}
-            existing = records[kind]
-            records[kind] = [*existing, record]
-            check_records(Path("."), records)
-            if family is None:
-                self._db.replace_directory(kind, records[kind])
-                return record["id"]
-            try:
-                made = family.from_fixture(record, self._person, {**records, kind: existing})
-            except BadRequest as error:
-                raise FixtureError(
-                    f"{family.records.noun}: field {error.key!r}: {error.message}"
-                ) from None
-            return family.stored(self._db).insert({k: v for k, v in made.items() if k != "id"})
-
-    def _person(self, person_id: int) -> dict | None:
-        return self._db.record("people", person_id)
-
-    def remove_from_directory(self, kind: str, record_id: int) -> bool:
-        """Remove a record nothing else refers to (FixtureError naming what does); False if none
-        has this ID."""
-        with self._lock:
-            records = self._all_records()
-            kept = [r for r in records[kind] if r["id"] != record_id]
-            if len(kept) == len(records[kind]):
-                return False
-            users = [
-                f"{other.noun} {r['id']} ({r.get(other.label) or r.get('name')})"
-                for other, field in REFERRERS.get(kind, ())
-                for r in records[other.kind]
-                if r.get(field) == record_id
-            ]
-            family = BY_KIND.get(kind)
-            if family is not None and family.in_use is not None:
-                removed = next(r for r in records[kind] if r["id"] == record_id)
-                users += family.in_use(self._db, removed)
-            if users:
-                noun = NOUNS[kind]
-                raise FixtureError(f"{noun} {record_id} is still used by {', '.join(users[:5])}")
-            records[kind] = kept
-            check_records(Path("."), records)
-            family = BY_KIND.get(kind)
-            if family is None:
-                self._db.replace_directory(kind, kept)
-            else:
-                family.stored(self._db).delete([record_id])
-            return True
-
-    def _all_records(self) -> dict[str, list]:
-        """Every kind's stored records, as the fixture checks take them (a run-time edit is
-        checked against all the rest, as a fixture file is)."""
-        return {records.kind: self._records_of(records.kind) for records in KINDS}
-
     def reset(self) -> None:
         """Back to how the mock started: data from the fixtures (read again from their files when
         they have changed, see `SeedCache`) with
@@ -235,20 +157,6 @@ class Service:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-REFERRERS: dict[str, tuple[tuple[Records, str], ...]] = {
-    target.kind: tuple(
-        (records, reference.field)
-        for records in KINDS
-        for reference in records.references
-        if reference.target == target.kind
-    )
-    for target in KINDS
-}
-"""What refers to a record of each kind (from the references the kinds declare), so removing
-one names who still uses it."""
-NOUNS = {records.kind: records.noun for records in KINDS}
 
 
 def start_up_rules(config: Config) -> list[Rule]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..domain import editing
 from ..families.index import EDITABLE
 from ..fixtures import FixtureError
 from .views import guard, json_body, no_content, problem, service
@@ -28,7 +29,9 @@ EDITABLE_NAMES = f"any({', '.join(KINDS)})"
 
 @blueprint.get(f"/<{EDITABLE_NAMES}:name>")
 def list_records(name: str):
-    return jsonify({name: service().directory(KINDS[name])})
+    return jsonify(
+        {name: service().on_switch(lambda switch: editing.records_of(switch.db, KINDS[name]))}
+    )
 
 
 @blueprint.post(f"/<{EDITABLE_NAMES}:name>")
@@ -37,7 +40,9 @@ def add_record(name: str):
     if not isinstance(record, dict):
         return problem(400, "Send the record as a JSON object (Content-Type: application/json).")
     try:
-        return jsonify(id=service().add_to_directory(KINDS[name], record)), 201
+        return jsonify(
+            id=service().on_switch(lambda switch: editing.add(switch.db, KINDS[name], record))
+        ), 201
     except FixtureError as error:
         return problem(400, str(error), error.field)
 
@@ -45,7 +50,9 @@ def add_record(name: str):
 @blueprint.delete(f"/<{EDITABLE_NAMES}:name>/<int:record_id>")
 def remove_record(name: str, record_id: int):
     try:
-        removed = service().remove_from_directory(KINDS[name], record_id)
+        removed = service().on_switch(
+            lambda switch: editing.remove(switch.db, KINDS[name], record_id)
+        )
     except FixtureError as error:
         return problem(400, str(error), error.field)
     if not removed:
