@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from ..domain.access import Call, authenticate, require_privilege
+from ..domain.access import RequestContext, authenticate, require_privilege
 from ..domain.errors import NotFound
 from ..domain.outcome import FileReply, Success
 from .envelope import envelope
@@ -50,7 +50,7 @@ def dispatch(service: Mock, path: str, raw: dict[str, str]) -> dict | FileReply:
     caller = authenticate(service.switch, raw.get("auth_username"), raw.get("auth_password"), token)
     require_privilege(caller, function.privileges)
     values = validate(function, raw, strict=service.config.strict)
-    call = Call(service.switch, caller, values.pop("validation", 0) == 1)
+    call = RequestContext(service.switch, caller, values.pop("validation", 0) == 1)
     try:
         customer, call.target = function.concerns.resolve(call, values)
     except NotFound:  # in the words of this function's guide ("...permission to copy it.")

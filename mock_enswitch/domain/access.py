@@ -79,9 +79,11 @@ def require_privilege(caller: Caller, privileges: tuple[str, ...]) -> None:
 
 
 @dataclass
-class Call:
-    """What an operation receives: the switch, who calls, whether it only validates, and the
-    resolved object the function concerns (`target`)."""
+class RequestContext:
+    """What an operation receives for one API request: the switch, who calls, whether it only
+    validates, and the resolved object the function concerns (`target`). Named apart from the
+    telephone calls the switch simulates (it was `Call`); operations still name their parameter
+    `call`."""
 
     switch: Switch
     caller: Caller
@@ -105,13 +107,13 @@ class Concerns(Protocol):
     """What a function acts on: `resolve` pops its parameters from `values`, checks reach, and
     returns (the customer whose rate plan applies, the object the operation gets as `target`)."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]: ...
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]: ...
 
 
 class TheCaller:
     """Functions about the caller alone (user/login): their own customer, nothing to reach."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         return call.caller.customer, call.caller.customer
 
 
@@ -121,7 +123,7 @@ class CustomerParam:
 
     param: str = "customer"
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         customer = call.reachable_customer(values.pop(self.param, None), self.param)
         return customer, customer
 

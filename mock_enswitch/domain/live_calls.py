@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import recording_rows
-from .access import Call
+from .access import RequestContext
 from .calls import callid_of, collection, drop_later_legs, ended, record, settle, unsettled
 from .errors import BadRequest, NotFound, RoleDenied
 from .switch import Switch
@@ -83,7 +83,7 @@ class LiveCall:
     """recording/recordings/start's `uniqueid`: a call in progress whose customer the caller
     reaches; else 404, as the guide words it."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         live = find_live(call.switch, values.pop("uniqueid"))
         if live is None or live["customer"] not in call.caller.reach:
             raise NotFound(LIVE_NOT_FOUND)
@@ -97,7 +97,7 @@ MAY_START = "administrator"
 every line [DOC]: here an administrator, or the owner of the call's line."""
 
 
-def start(call: Call, values: dict) -> None:
+def start(call: RequestContext, values: dict) -> None:
     """recording/recordings/start: the call's record group records it from now on. `channel`
     picks the calling or called phone [DOC]; a simulated call has one line (legs.py), so both
     record into the call's group: the one it was placed with, else its line's."""
@@ -107,6 +107,6 @@ def start(call: Call, values: dict) -> None:
         start_recording(call.switch, call.target)
 
 
-def owns_line(call: Call, live: dict) -> bool:
+def owns_line(call: RequestContext, live: dict) -> bool:
     line = call.switch.line(live["phone"]) if live.get("phone") else None
     return line is not None and line["owner"] == call.caller.person["id"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain.access import Call
+from ...domain.access import RequestContext
 from ...domain.calls import collection, ended
 from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters
 from ...domain.listing import ordered
@@ -93,7 +93,7 @@ COLUMNS = (
 """The row's fields, in order (the table declares their types)."""
 
 
-def list_(call: Call, values: dict) -> list[dict] | dict:
+def list_(call: RequestContext, values: dict) -> list[dict] | dict:
     db, now = call.switch.db, call.switch.now()
     reached = set(customers(call, call.target, bool(values.get("recursive"))))
     rows = [

@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain import directory
-from ...domain.access import Call
+from ...domain.access import RequestContext
 from ...domain.calls import line_names
 from ...domain.errors import BadRequest, NotFound
 from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
@@ -202,7 +202,7 @@ COLUMNS = (
 class CdrParam:
     """cdrs/get's `uniqueid`: a call record whose customer the caller reaches; else 404."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         found = collection(call.switch.db).select("uniqueid", values.pop("uniqueid"))
         if not found or found[0]["customer"] not in call.caller.reach:
             raise NotFound(NOT_FOUND)
@@ -212,12 +212,12 @@ class CdrParam:
 CDR = CdrParam()
 
 
-def get(call: Call, values: dict) -> dict:
+def get(call: RequestContext, values: dict) -> dict:
     call.reachable_customer(values.get("customer"))  # whose costs: in reach, or a 400
     return present(call.switch.db, call.target, call.switch.now())
 
 
-def customers(call: Call, customer: int, recurse: bool) -> list[int]:
+def customers(call: RequestContext, customer: int, recurse: bool) -> list[int]:
     """`customer`, and with `recurse` every customer below it that the caller reaches."""
     if not recurse:
         return [customer]
@@ -225,7 +225,7 @@ def customers(call: Call, customer: int, recurse: bool) -> list[int]:
     return sorted(below & call.caller.reach)
 
 
-def list_(call: Call, values: dict) -> list[dict]:
+def list_(call: RequestContext, values: dict) -> list[dict]:
     db, now = call.switch.db, call.switch.now()
     check_cost_customer(values["cost_customer"])
     end = values.get("end", now)

@@ -34,7 +34,7 @@ import re
 from typing import Any
 
 from ...domain import live_calls
-from ...domain.access import Call
+from ...domain.access import RequestContext
 from ...domain.calls import (
     CallSpec,
     callid_of,
@@ -57,7 +57,7 @@ CALL_NOT_FOUND = "The call does not exist, or you do not have permission to view
 MAY_HANG_UP = "administrator"
 
 
-def make(call: Call, values: dict) -> Success | None:
+def make(call: RequestContext, values: dict) -> Success | None:
     customer = call.target
     first_line = line_of(call, customer, values, "stype", "snumber")
     second_line = line_of(call, customer, values, "ctype", "cnumber")
@@ -108,7 +108,9 @@ def make(call: Call, values: dict) -> Success | None:
     return Success("200", {"callid": callid, "server": SERVER}) if values["wait"] else None
 
 
-def line_of(call: Call, customer: int, values: dict, kind: str, number: str) -> dict | None:
+def line_of(
+    call: RequestContext, customer: int, values: dict, kind: str, number: str
+) -> dict | None:
     """The line `number` names with `kind`=phone (404 unless the customer's), else None after
     checking that it is a dialable number."""
     value = values[number]
@@ -168,7 +170,7 @@ def plan(first: Behaviour, second: Behaviour | None) -> list[Timing]:
     return legs
 
 
-def hangup(call: Call, values: dict) -> None:
+def hangup(call: RequestContext, values: dict) -> None:
     callid, uniqueid = values["callid"], values["uniqueid"]
     if not callid and not uniqueid:
         raise BadRequest("callid", "Give the call's callid, or a leg's uniqueid.")

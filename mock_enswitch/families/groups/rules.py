@@ -1,6 +1,6 @@
 """Record groups: defaults, the "current value" rule of update, ownership, reach.
 
-Operations take a `Call` whose `target` dispatch has already resolved (the group in reach, or the
+Operations take a `RequestContext` whose `target` dispatch has already resolved (the group in reach, or the
 customer named) and the typed values the function table let through; they check what only the
 domain can (owner belongs to the customer, e-mail addresses), then store, unless the call only
 validates. Fixture groups pass through the same `check`.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain.access import Call
+from ...domain.access import RequestContext
 from ...domain.errors import BadRequest, NotFound
 from ...store.database import Collection, Database
 from ...store.indexes import Index
@@ -48,7 +48,7 @@ def collection(db: Database) -> Collection:
     return db.collection(KIND, (Index("customer", "customer"),))
 
 
-def find(call: Call, group_id: int) -> dict | None:
+def find(call: RequestContext, group_id: int) -> dict | None:
     """The group if it exists and its customer is in the caller's reach."""
     group = collection(call.switch.db).get(group_id)
     if group is None or group["customer"] not in call.caller.reach:
@@ -56,7 +56,7 @@ def find(call: Call, group_id: int) -> dict | None:
     return group
 
 
-def reachable(call: Call, group_id: int, key: str) -> dict:
+def reachable(call: RequestContext, group_id: int, key: str) -> dict:
     """A group a parameter other than the function's own names: missing or out of reach is a
     400 naming that parameter (the functions that take one document no 404 for it)."""
     group = find(call, group_id)
@@ -71,7 +71,7 @@ class GroupParam:
 
     param: str = "id"
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         group = find(call, values.pop(self.param))
         if group is None:
             raise NotFound(NOT_FOUND)
@@ -81,7 +81,7 @@ class GroupParam:
 GROUP = GroupParam()
 
 
-def create(call: Call, values: dict) -> dict | None:
+def create(call: RequestContext, values: dict) -> dict | None:
     group = {**NEW_GROUP, **values, "customer": call.target}
     check(person_lookup(call), group, group)
     if call.validate_only:
@@ -89,7 +89,7 @@ def create(call: Call, values: dict) -> dict | None:
     return {"id": collection(call.switch.db).insert(group)}
 
 
-def update(call: Call, values: dict) -> None:
+def update(call: RequestContext, values: dict) -> None:
     """Parameters not given keep their current value (beep and transcribe: see the table)."""
     group = call.target
     check(person_lookup(call), values, {**group, **values})
@@ -97,15 +97,15 @@ def update(call: Call, values: dict) -> None:
         collection(call.switch.db).update(group["id"], values)
 
 
-def get(call: Call, values: dict) -> dict:
+def get(call: RequestContext, values: dict) -> dict:
     return present(call.target)
 
 
-def list_(call: Call, values: dict) -> list[dict]:
+def list_(call: RequestContext, values: dict) -> list[dict]:
     return [present(group) for group in collection(call.switch.db).select("customer", call.target)]
 
 
-def delete(call: Call, values: dict) -> None:
+def delete(call: RequestContext, values: dict) -> None:
     """A group's recordings go with it (our decision: see domain/recordings.py)."""
     if not call.validate_only:
         with call.switch.db.write():  # the group and what goes with it: one durable step
@@ -114,7 +114,7 @@ def delete(call: Call, values: dict) -> None:
             collection(call.switch.db).delete([call.target["id"]])
 
 
-def person_lookup(call: Call) -> Callable[[int], dict | None]:
+def person_lookup(call: RequestContext) -> Callable[[int], dict | None]:
     return lambda person_id: call.switch.db.record("people", person_id)
 
 

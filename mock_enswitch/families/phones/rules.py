@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain.access import Call
+from ...domain.access import RequestContext
 from ...domain.errors import BadRequest, NotFound
 from ...domain.listing import ordered, page
 from ...store.database import Collection, Database
@@ -73,7 +73,7 @@ def present(line: dict, with_password: bool = False) -> dict[str, Any]:
     return row
 
 
-def may_see_password(call: Call, line: dict) -> bool:
+def may_see_password(call: RequestContext, line: dict) -> bool:
     return (
         bool(SEES_EVERY_LINE & call.caller.privileges) or line["owner"] == call.caller.person["id"]
     )
@@ -83,7 +83,7 @@ def may_see_password(call: Call, line: dict) -> bool:
 class LineParam:
     """phones/get's `name`: a line whose customer the caller reaches; else 404."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         line = by_name(call.switch.db, values.pop("name"))
         if line is None or line["customer"] not in call.caller.reach:
             raise NotFound(NOT_FOUND)
@@ -93,12 +93,12 @@ class LineParam:
 LINE = LineParam()
 
 
-def get(call: Call, values: dict) -> dict:
+def get(call: RequestContext, values: dict) -> dict:
     line = call.target
     return present(line, bool(values.get("password")) and may_see_password(call, line))
 
 
-def list_(call: Call, values: dict) -> list[dict] | dict:
+def list_(call: RequestContext, values: dict) -> list[dict] | dict:
     lines = collection(call.switch.db).select("customer", call.target)
     owner = values["owner"]
     if owner == 0 and not SEES_EVERY_LINE & call.caller.privileges:
@@ -154,7 +154,7 @@ def check(line: dict, person: Callable[[int], dict | None], groups: list[dict]) 
             )
 
 
-def forget_group(call: Call, group: dict) -> None:
+def forget_group(call: RequestContext, group: dict) -> None:
     """A deleted record group records no more calls: its lines keep none (recordgroup 0)."""
     lines = collection(call.switch.db)
     for line in lines.select("customer", group["customer"]):

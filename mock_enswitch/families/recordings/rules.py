@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain.access import Call
+from ...domain.access import RequestContext
 from ...domain.audio import MIMETYPE
 from ...domain.calls import parse
 from ...domain.errors import BadRequest, NotFound
@@ -56,7 +56,7 @@ NUMERIC_SORT = {"expires", "start", "totaltime"}
 # What functions concern: a recording, or (list) a group or a customer.
 
 
-def find(call: Call, group_id: int, uniqueid: str, recordid: str) -> dict | None:
+def find(call: RequestContext, group_id: int, uniqueid: str, recordid: str) -> dict | None:
     """The recording if it exists, has not expired, and its group is in the caller's reach."""
     row = stored(call.switch.db, call.switch.now(), (group_id, uniqueid, recordid))
     if row is None:
@@ -70,7 +70,7 @@ def find(call: Call, group_id: int, uniqueid: str, recordid: str) -> dict | None
 class RecordingParams:
     """The recording named by recordgroup, uniqueid and recordid; else 404."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         triple = (values.pop("recordgroup"), values.pop("uniqueid"), values.pop("recordid"))
         row = find(call, *triple)
         if row is None:
@@ -82,7 +82,7 @@ class RecordingParams:
 class GroupOrCustomer:
     """list's `recordgroup` or `customer` (neither: the caller's customer; both: 400)."""
 
-    def resolve(self, call: Call, values: dict) -> tuple[int, Any]:
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         group_id, customer = values.pop("recordgroup", None), values.pop("customer", None)
         if group_id is not None and customer is not None:
             raise BadRequest("customer", "Give customer or recordgroup, not both.")
@@ -100,7 +100,7 @@ GROUP_OR_CUSTOMER = GroupOrCustomer()
 # The operations.
 
 
-def list_(call: Call, values: dict) -> list[dict]:
+def list_(call: RequestContext, values: dict) -> list[dict]:
     now = call.switch.now()
     index, key = call.target
     end = values.get("end", now)
@@ -123,7 +123,7 @@ def matches(row: dict, values: dict) -> bool:
     return values["totaltime_maximum"] == -1 or totaltime <= values["totaltime_maximum"]
 
 
-def get(call: Call, values: dict) -> dict | FileReply:
+def get(call: RequestContext, values: dict) -> dict | FileReply:
     row, now = call.target, call.switch.now()
     audio = sound(row, now)
     if values.get("wrap") == "none":
@@ -140,17 +140,17 @@ def get(call: Call, values: dict) -> dict | FileReply:
     return fields
 
 
-def update(call: Call, values: dict) -> None:
+def update(call: RequestContext, values: dict) -> None:
     if "expires" in values and not call.validate_only:
         collection(call.switch.db).update(call.target["id"], {"expires": values["expires"]})
 
 
-def delete(call: Call, values: dict) -> None:
+def delete(call: RequestContext, values: dict) -> None:
     if not call.validate_only:
         collection(call.switch.db).delete([call.target["id"]])
 
 
-def copy(call: Call, values: dict) -> None:
+def copy(call: RequestContext, values: dict) -> None:
     row = call.target
     destination = groups.reachable(call, values["destination"], "destination")
     if call.validate_only:
@@ -162,7 +162,7 @@ def copy(call: Call, values: dict) -> None:
     rows.insert({**fields, "recordgroup": destination["id"], "customer": destination["customer"]})
 
 
-def delete_with_group(call: Call, group: dict) -> None:
+def delete_with_group(call: RequestContext, group: dict) -> None:
     rows = collection(call.switch.db)
     rows.delete([row["id"] for row in rows.select("group", group["id"])])
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ...domain.access import Call, token_serializer
+from ...domain.access import RequestContext, token_serializer
 
 HIDDEN = ("password",)
 
 
-def login(call: Call, values: dict) -> dict:
+def login(call: RequestContext, values: dict) -> dict:
     person = {key: value for key, value in call.caller.person.items() if key not in HIDDEN}
     if values.get("token"):
         switch = call.switch
