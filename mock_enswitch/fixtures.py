@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .api.table import MAX_STRING
 from .domain.directory import RESELLER, SYSTEM_OWNER
 from .families.index import FAMILIES as FAMILIES_SERVED
 from .families.index import KINDS, SEEDED
@@ -79,7 +80,7 @@ families' functions ask for (so a new family's privilege is known without an edi
 may be listed (a real switch has many more); one that is a near miss of these (`recordin`) is
 refused, as it would silently turn into a 402 or 403."""
 MAX_ID = 2**31 - 1
-MAX_TEXT = 255
+MAX_TEXT = MAX_STRING
 """The longest text a fixture or control-API record may hold in a field: the API's own limit
 for the strings it takes (MAX_STRING in the function table), so that a record the control API
 accepted (a 100,000-character username, say) is one the API could have made."""

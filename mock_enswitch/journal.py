@@ -81,6 +81,9 @@ def masked(params: dict[str, str], secrets: Iterable[str]) -> dict[str, str]:
 SECRET_WORDS = ("password", "token", "secret")
 
 
-def is_secret(name: str, hidden: set[str]) -> bool:
+def is_secret(name: str, hidden: Iterable[str] = ()) -> bool:
+    """Whether a parameter's value must never be shown: one of `hidden` (lower case), or any
+    name with a secret word in it, whatever its case (the journal and the fault rules' reasons
+    both ask here)."""
     lowered = name.lower()
     return lowered in hidden or any(word in lowered for word in SECRET_WORDS)

@@ -5,6 +5,7 @@ health: it tells nothing the addresses it links to do not."""
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 
@@ -16,6 +17,7 @@ from .views import service
 blueprint = Blueprint("front", __name__)
 
 
+@cache
 def package_version() -> str:
     try:
         return version("mock-enswitch")

@@ -68,6 +68,11 @@ FIELDS: dict[str, type] = {
 }
 
 
+def is_number(text: str) -> bool:
+    """A telephone number as the switch takes one: digits, a leading + allowed, up to 40."""
+    return len(text) <= NUMBER_LENGTH and text.removeprefix("+").isdigit()
+
+
 def line_names(line: dict | None) -> dict[str, str]:
     """What a call keeps of its line: the names and caller ID its rows show."""
     return {
@@ -150,7 +155,7 @@ def parse(body: Any, now: int, extra_fields: tuple[str, ...] = ()) -> CallSpec:
         raise BadRequest("talktime", "An unanswered call has no talk time.")
     for name in ("caller", "called"):
         text = body.get(name, "0")
-        if len(text) > NUMBER_LENGTH or not text.removeprefix("+").isdigit():
+        if not is_number(text):
             raise BadRequest(name, f"{name} must be a telephone number (digits, up to 40).")
     for name in ("talktime", "ringtime"):
         if not 0 <= body.get(name, 0) <= MAX_SECONDS:
@@ -293,13 +298,11 @@ def settle(switch: Switch) -> None:
             with switch.db.write():  # placed once: gone from the pending, live in one write
                 legs.delete([leg["id"]])
                 try:
-                    line_and_group(switch, spec)  # checked first: nothing half-placed
+                    place(switch, spec)  # refuses before it writes anything
                 except BadRequest as error:  # its line or group removed since: it never starts
                     log.warning("a leg of call %s cannot start: %s", spec.callid, error.message)
                     if spec.uniqueid == spec.callid:  # the first leg: nothing to bridge to
                         drop_later_legs(switch, spec.callid)
-                    continue
-                place(switch, spec)
         else:
             next_end = min(next_end, leg["start"])
     switch.settle_after = next_end
@@ -328,10 +331,6 @@ def drop_later_legs(switch: Switch, callid: str) -> None:
     """The legs of `callid` still to start never will (its first leg ended or never began)."""
     legs = pending(switch.db)
     legs.delete([leg["id"] for leg in legs.all() if leg["callid"] == callid])
-
-
-def callid_of(call: dict) -> str:
-    return call.get("callid", call["uniqueid"])
 
 
 def schedule(switch: Switch, spec: CallSpec) -> None:

@@ -64,3 +64,9 @@ def party_filters(values: dict, row: dict) -> bool:
             return False
     name = values.get("callername_number", "")
     return matches(values.get("callername_match", "contains"), name, row["callername_internal"])
+
+
+def callid_of(call: dict) -> str:
+    """The call a leg belongs to: its `callid` where it shares one with others (a click-to-call),
+    else its own uniqueid (stored only where it differs)."""
+    return call.get("callid", call["uniqueid"])

@@ -11,8 +11,9 @@ from typing import Any
 
 from . import recording_rows
 from .access import RequestContext
-from .calls import callid_of, collection, drop_later_legs, ended, record, settle, unsettled
+from .calls import collection, drop_later_legs, ended, record, settle, unsettled
 from .errors import BadRequest, NotFound, RoleDenied
+from .legs import callid_of
 from .switch import Switch
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..store.database import Collection, Database
 from ..store.indexes import Index
 from .audio import MIMETYPE, Sound
-from .legs import sides
+from .legs import callid_of, sides
 
 KIND = "recordings"
 DAY = 86400
@@ -151,7 +151,7 @@ def present(row: dict, now: int) -> dict[str, Any]:
         "dnumber_display": "",
         "callerid_internal": row["caller"] if not inbound else "",
         "status": "answer",
-        "callid": row.get("callid", row["uniqueid"]),
+        "callid": callid_of(row),
         "asteriskid": row["uniqueid"],
         "spresent": 1,
         "machine": 0,

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..api.table import MAX_STRING
+from ..journal import is_secret
+
 NETWORK_EFFECTS = ("close", "truncate", "502", "503")
 """Faults of the path to the switch rather than of the switch: no reply, a cut-off body, or the
 HTML error page of a proxy in front of it."""
@@ -26,7 +29,7 @@ CODE = re.compile(r"^[1-5]\d\d$")
 METHODS = ("GET", "POST")
 
 
-MAX_TEXT = 255
+MAX_TEXT = MAX_STRING
 """The longest text a rule may hold in a field (a user, a message, a parameter's name or value):
 the API's own bound for the strings it takes, so a rule cannot hold what no call could match."""
 MAX_PARAMS = 100
@@ -325,12 +328,9 @@ def _integer(data: dict, where: str, name: str, minimum: int | None) -> int | No
     return value
 
 
-SECRET_WORDS = ("password", "token")
-
-
 def _shown(name: str, value: str) -> str:
     """A parameter value as an explanation shows it: never a password or token."""
-    if any(word in name for word in SECRET_WORDS):
+    if is_secret(name):
         return "***"
     return repr(value if len(value) <= 40 else value[:40] + "...")
 

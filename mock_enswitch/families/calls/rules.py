@@ -20,7 +20,7 @@ from typing import Any
 
 from ...domain.access import RequestContext
 from ...domain.calls import collection, ended
-from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters
+from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, callid_of, party_filters
 from ...domain.listing import ordered
 from ...domain.recording_rows import recording_path
 from ..cdrs.rules import channel, customers, line_sides
@@ -59,7 +59,7 @@ def present(call: dict, now: int, recording: str) -> dict[str, Any]:
         "callerid_internal": parties["callerid_internal"],
         "callername_external": "",
         "callername_internal": parties["callername_internal"],
-        "callid": call.get("callid", call["uniqueid"]),
+        "callid": callid_of(call),
         "channel": channel(call),
         "cnumber": parties["cnumber"],
         "ctype": parties["ctype"],

@@ -32,7 +32,7 @@ from ...domain import directory
 from ...domain.access import RequestContext
 from ...domain.calls import line_names
 from ...domain.errors import BadRequest, NotFound
-from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, party_filters, sides
+from ...domain.legs import DIRECTION_FILTERS, DIRECTIONS, callid_of, party_filters, sides
 from ...domain.listing import ordered, page
 from ...domain.recording_rows import recording_path
 from ...store.database import Collection, Database
@@ -124,7 +124,7 @@ def present(db: Database, record: dict, now: int) -> dict[str, Any]:
     customer = directory.customer_name(db, record["customer"])
     return {
         "uniqueid": record["uniqueid"],
-        "callid": record.get("callid", record["uniqueid"]),
+        "callid": callid_of(record),
         "bridged_callid": "",
         "start": record["start"],
         "end": str(end),
@@ -255,7 +255,7 @@ def kept(record: dict, values: dict) -> bool:
         return False
     if values["status"] and status(record) != values["status"]:
         return False
-    if values["callid"] and record.get("callid", record["uniqueid"]) != values["callid"]:
+    if values["callid"] and callid_of(record) != values["callid"]:
         return False
     if values["peer"] or values["invoice"]:
         return False  # no call is billed through a peer or on an invoice here

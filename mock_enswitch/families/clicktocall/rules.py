@@ -30,16 +30,15 @@ actions or panel, the caller must be an administrator or the owner of a line on 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ...domain import live_calls
 from ...domain.access import RequestContext
 from ...domain.calls import (
     CallSpec,
-    callid_of,
     collection,
     drop_later_legs,
+    is_number,
     pending,
     schedule,
     settle,
@@ -47,12 +46,12 @@ from ...domain.calls import (
 )
 from ...domain.errors import BadRequest, NotFound, RoleDenied
 from ...domain.far_ends import Behaviour
+from ...domain.legs import callid_of
 from ...domain.outcome import Success
 from ..groups import rules as groups
 from ..phones import rules as phones
 
 SERVER = "mock-enswitch"
-NUMBER = re.compile(r"\+?[0-9]{1,40}")
 CALL_NOT_FOUND = "The call does not exist, or you do not have permission to view it."
 MAY_HANG_UP = "administrator"
 
@@ -62,7 +61,7 @@ def make(call: RequestContext, values: dict) -> Success | None:
     first_line = line_of(call, customer, values, "stype", "snumber")
     second_line = line_of(call, customer, values, "ctype", "cnumber")
     for name in ("callerid1", "callerid2"):
-        if values[name] and not NUMBER.fullmatch(values[name]):
+        if values[name] and not is_number(values[name]):
             raise BadRequest(name, f"{name} must be a telephone number (digits, up to 40).")
     group = values["recordgroup"] or None
     if group is not None:
@@ -115,7 +114,7 @@ def line_of(
     checking that it is a dialable number."""
     value = values[number]
     if values[kind] != "phone":
-        if not NUMBER.fullmatch(value):
+        if not is_number(value):
             raise BadRequest(number, f"{number} must be a telephone number (digits, up to 40).")
         return None
     line = phones.by_name(call.switch.db, value)
