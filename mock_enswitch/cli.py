@@ -168,6 +168,12 @@ class EnvironmentNamingCommand(click.Command):
     help="Require this token in the X-Mock-Enswitch-Token header on /_mock/ calls.",
 )
 @click.option(
+    "--events-authkey",
+    envvar=env("events_authkey"),
+    help="Open the events websocket, /events/websocket/?authkey=KEY, to this key (closed "
+    "without one).",
+)
+@click.option(
     "--control-open",
     is_flag=True,
     envvar=env("control_open"),
@@ -275,6 +281,7 @@ def run(config: Config) -> None:
         raise click.ClickException("start interrupted; the database was left as it was") from None
     server.application = app
     service = app.extensions["mock_enswitch"]
+    server.attach(service, config.events_authkey)
     server.serve_waiting_calls_on_threads(lambda: service.faults.may_delay)
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)

@@ -44,6 +44,8 @@ class Config:
     allowed_hosts: tuple[str, ...] = ()
     """Host names the control API answers besides loopback ones, on a loopback bind (e.g. a
     compose service name); a DNS-rebinding page's name is refused."""
+    events_authkey: str | None = None
+    """The key of the events websocket (`/events/websocket/?authkey=KEY`); None: it is closed."""
     journal_size: int = 1000
     max_body_size: int = 4 * 1024 * 1024
     """Bytes a request body may have; larger ones are refused (413) before they are read."""

@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .api.table import MAX_STRING
 from .domain.directory import RESELLER, SYSTEM_OWNER
 from .families.index import FAMILIES as FAMILIES_SERVED
 from .families.index import KINDS, SEEDED
-from .families.kinds import INT, TEXT, TEXTS
+from .families.kinds import INT, TEXT, TEXTS, URL
 from .suggest import did_you_mean
 from .versions import format_version, parse_version
 
@@ -37,6 +38,9 @@ OPTIONAL = set(FAMILIES)
 
 SHAPES: dict[str, Mapping[str, str]] = {
     records.kind: records.shape for records in KINDS if records.file
+}
+OPTIONAL_SHAPES: dict[str, Mapping[str, str]] = {
+    records.kind: records.optional for records in KINDS if records.file
 }
 NUMBERED_ON_LOAD = {records.kind: records.numbered_on_load for records in KINDS}
 
@@ -88,7 +92,7 @@ MAX_ITEMS = 1000
 """The longest list a field may hold (a role's privileges)."""
 
 KNOWN_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "customers": ("id", "name", "parent", "rate_plan"),
+    "customers": ("id", "name", "parent", "rate_plan", "events_url"),
     "rate_plans": ("id", "name", "privileges"),
     "roles": ("id", "name", "privileges"),
     "people": None,  # a user may carry more columns (user/login returns them): typos only
@@ -141,7 +145,7 @@ def check_records(directory: Path, records: dict[str, list]) -> None:
     for kind, shape in SHAPES.items():
         for index, record in enumerate(records[kind]):
             _check_fields(directory / FILES[kind], index, record, kind)
-            _check_shape(directory / FILES[kind], index, record, shape)
+            _check_shape(directory / FILES[kind], index, record, shape, OPTIONAL_SHAPES[kind])
             _check_values(directory / FILES[kind], index, record, kind)
         if not NUMBERED_ON_LOAD.get(kind):  # recordings: addressed by (group, uniqueid, recordid)
             _check_unique(directory, kind, records[kind], "id")
@@ -280,23 +284,36 @@ def _where(path: Path, index: int, record: Any) -> str:
     return f"{path}: {label}"
 
 
-def _check_shape(path: Path, index: int, record: Any, shape: dict[str, str]) -> None:
+def _check_shape(
+    path: Path, index: int, record: Any, shape: Mapping[str, str], optional: Mapping[str, str]
+) -> None:
     if not isinstance(record, dict):
         raise FixtureError(f"{_where(path, index, record)}: expected a JSON object")
-    for name, kind in shape.items():
+    for name, kind in (*shape.items(), *optional.items()):
         if name not in record:
+            if name in optional:
+                continue
             raise FixtureError(f"{_where(path, index, record)}: field {name!r} is missing")
         value = record[name]
         fits = {
             INT: isinstance(value, int) and not isinstance(value, bool) and value >= 0,
             TEXT: isinstance(value, str),
             TEXTS: isinstance(value, list) and all(isinstance(v, str) for v in value),
+            URL: isinstance(value, str) and (value == "" or _is_url(value)),
         }[kind]
         if not fits or (name == "id" and value == 0):
             wanted = "a positive integer" if name == "id" else kind
             raise FixtureError(
                 f"{_where(path, index, record)}: field {name!r} must be {wanted}, not {value!r}"
             )
+
+
+def _is_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port past 65535, a broken [IPv6] host
+        return False
 
 
 def _check_unique(directory: Path, kind: str, records: list[dict], field: str, key=None) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .testing import Enswitch, MockServer, fixture_passwords
+from .testing import Enswitch, EventReceiver, MockServer, fixture_passwords
 
 DEFAULT_USER = "acme-admin"
 MARKER = "enswitch_fixtures"
@@ -119,3 +119,11 @@ def enswitch(request: pytest.FixtureRequest, enswitch_servers) -> Enswitch:
     client.reset()
     yield client
     client.cleanup()
+
+
+@pytest.fixture
+def enswitch_receiver():
+    """An HTTP receiver of events in the test's process (`url`, `events`, `wait_for(...)`):
+    point a customer at it with `enswitch.send_events_to(customer, enswitch_receiver.url)`."""
+    with EventReceiver() as receiver:
+        yield receiver

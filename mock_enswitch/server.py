@@ -34,6 +34,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .bridge import DROP_EXTENSION, GONE_EXTENSION, WsgiOnAsgi
 from .config import Config
+from .push.live import LiveApp
 from .surfaces import error_body
 
 MAX_HEAD = 64 * 1024
@@ -50,6 +51,8 @@ class MockProtocol(HttpToolsProtocol):
 
     connection_limit = 500
     waiting: deque[MockProtocol]
+    websocket_path: Callable[[str], bool] = staticmethod(lambda path: False)
+    """Whether a websocket upgrade to this path is served (the events websocket)."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -130,7 +133,8 @@ class MockProtocol(HttpToolsProtocol):
             self.refuse(
                 501,
                 "Not Implemented",
-                "WebSocket is not served: poll GET /_mock/requests (or the API) over plain HTTP.",
+                "WebSocket is served only at /events/websocket/?authkey=KEY (the call "
+                "events); poll GET /_mock/requests over plain HTTP for the journal.",
             )
         if self.transport.is_closing() or self.pending_refusal is not None or self.lingering:
             return
@@ -171,6 +175,9 @@ class MockProtocol(HttpToolsProtocol):
         self.raw_head = None
         self.head_deadline = None
         if self.parser.should_upgrade() and self.is_websocket():
+            if self._should_upgrade():
+                super().on_headers_complete()  # uvicorn upgrades once the parser returns
+                return
             self.upgrade_asked = True  # refused once the parser returns (data_received)
             return
         super().on_headers_complete()
@@ -181,9 +188,15 @@ class MockProtocol(HttpToolsProtocol):
                 GONE_EXTENSION: lambda: cycle.disconnected,
             }
 
+    def _should_upgrade(self) -> bool:
+        """uvicorn's test, narrowed to the events websocket's path."""
+        path = self.url.split(b"?", 1)[0].decode("latin-1")
+        return super()._should_upgrade() and self.websocket_path(path)
+
     def is_websocket(self) -> bool:
-        """A websocket upgrade: answered 501 in the surface's format. Other upgrades (curl's
-        h2c) are ignored, as HTTP/1.1 lets a server do, and answered as plain calls."""
+        """A websocket upgrade: served on the events websocket's path, else answered 501 in
+        the surface's format. Other upgrades (curl's h2c) are ignored, as HTTP/1.1 lets a
+        server do, and answered as plain calls."""
         return any(
             name == b"upgrade" and b"websocket" in value.lower() for name, value in self.headers
         )
@@ -284,17 +297,23 @@ class Server:
     def __init__(self, application: Callable, config: Config) -> None:
         self.socket = listen(config.host, config.port)
         self.bridge = WsgiOnAsgi(application, config.max_body_size, config.threads)
+        self.live = LiveApp(self.bridge, config.path_prefix)
         protocol = type(
             "MockProtocol",
             (MockProtocol,),
-            {"connection_limit": config.connection_limit, "waiting": deque()},
+            {
+                "connection_limit": config.connection_limit,
+                "waiting": deque(),
+                "websocket_path": staticmethod(self.live.is_socket),
+            },
         )
         self.uvicorn = uvicorn.Server(
             uvicorn.Config(
-                self.bridge,
+                self.live,
                 http=protocol,
+                ws="websockets-sansio",
                 interface="asgi3",
-                lifespan="off",
+                lifespan="on",
                 access_log=False,  # the call lines are ours (logs.py)
                 log_config=None,
                 log_level="error",  # its warnings (a malformed request, an upgrade asked) are noise
@@ -315,6 +334,10 @@ class Server:
     @application.setter
     def application(self, app: Callable) -> None:
         self.bridge.app = app
+
+    def attach(self, service, events_authkey: str | None) -> None:
+        """The running mock: its events are pushed (to URLs, on the websocket) once it serves."""
+        self.live.attach(service, events_authkey)
 
     def serve_waiting_calls_on_threads(self, may_wait: Callable[[], bool]) -> None:
         """`may_wait()`: whether calls may sleep now (a delay rule in force): those run on

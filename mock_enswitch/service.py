@@ -58,6 +58,9 @@ class Service:
         self.served_names = frozenset(self.served)
         self.faults = FaultEngine(self.checked(start_up_rules(config)))
         self.journal = Journal(config.journal_size)
+        self.push_state: Callable[[], dict] = dict
+        """What the server's pushing says of itself (deliveries pending and dropped, websockets
+        open), for `/_mock/events`; nothing is pushed without the server (a test's app)."""
         self.call_log: CallLog | None = None
         """Where `serve` prints a line per call; None: the app logs them through `logging`."""
         self._db = Database(config.db_path, fsync=config.fsync)
@@ -149,6 +152,7 @@ class Service:
             self._db.replace_all(fresh.directory, fresh.families, self._seed_meta(fresh))
             self.switch.clock.reset()
             self.switch.outbox.clear()
+            self.switch.events.clear()
             self.switch.far_ends.clear()
             unsettled(self.switch)
         self.faults.reset()

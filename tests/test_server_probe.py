@@ -105,7 +105,7 @@ def test_a_websocket_upgrade_gets_a_clear_refusal_and_other_upgrades_are_ignored
     answer = exchange(server.port, upgrade)
     assert statuses(answer) == [501]
     body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
-    assert body["error"].startswith("WebSocket is not served: poll GET /_mock/requests")
+    assert body["error"].startswith("WebSocket is served only at /events/websocket/")
     h2c = (
         b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
         b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"

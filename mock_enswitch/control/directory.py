@@ -6,6 +6,7 @@ without a new fixture directory or a second server. Same shapes and checks as th
     GET    /_mock/users              the users (passwords included: it is a mock's control API)
     POST   /_mock/users              {"username": ..., "password": ..., "customer": 3, "role": 4}
                                       -> 201 {"id": N} (`id` may be given)
+    PATCH  /_mock/customers/<id>      {"events_url": "http://..."} -> 204 (not for phones)
     DELETE /_mock/users/<id>          204; 400 while anything refers to it; 404 if none
 """
 
@@ -45,6 +46,23 @@ def add_record(name: str):
         ), 201
     except FixtureError as error:
         return problem(400, str(error), error.field)
+
+
+@blueprint.patch(f"/<{EDITABLE_NAMES}:name>/<int:record_id>")
+def change_record(name: str, record_id: int):
+    """Some fields of a customer, user, role or rate plan (e.g. a customer's `events_url`)."""
+    changes = json_body()
+    if not isinstance(changes, dict):
+        return problem(400, "Send the fields to change as a JSON object.")
+    try:
+        changed = service().on_switch(
+            lambda switch: editing.update(switch.db, KINDS[name], record_id, changes)
+        )
+    except FixtureError as error:
+        return problem(400, str(error), error.field)
+    if not changed:
+        return problem(404, f"No {name[:-1]} {record_id}.", "id")
+    return no_content()
 
 
 @blueprint.delete(f"/<{EDITABLE_NAMES}:name>/<int:record_id>")

@@ -3,7 +3,8 @@
 `POST /_mock/calls` places a call through a record group (its settings decide what is recorded:
 domain/calls.py); `DELETE /_mock/calls/<uniqueid>` hangs up a call in progress; `/_mock/clock`
 reads, sets or advances the mock clock; `/_mock/emails` is the outbox; `/_mock/recordings` every
-stored recording, whoever owns it. Same errors and guard as the rest of the control API.
+stored recording, whoever owns it; `/_mock/events` the events the calls pushed, with their
+deliveries. Same errors and guard as the rest of the control API.
 """
 
 from __future__ import annotations
@@ -118,3 +119,18 @@ def list_recordings():
         ]
 
     return jsonify(recordings=service().on_switch(every))
+
+
+EVENT_FILTERS = ("callid", "uniqueid", "event", "customer", "class")
+
+
+@blueprint.get("/events")
+def events():
+    """The events the switch's calls made (oldest first), each with its deliveries; filtered by
+    `callid`, `uniqueid`, `event`, `customer` or `class` given in the query."""
+    unknown = sorted(set(request.args) - set(EVENT_FILTERS))
+    if unknown:
+        return problem(400, f"Unknown filter {unknown[0]}; known: {', '.join(EVENT_FILTERS)}.")
+    wanted = {name: request.args[name] for name in EVENT_FILTERS if name in request.args}
+    made = service().on_switch(lambda switch: switch.events.kept(**wanted))
+    return jsonify(events=made, **service().push_state())

@@ -207,12 +207,23 @@ def place(switch: Switch, spec: CallSpec) -> dict[str, Any]:
         made = []
         if recorded:
             made = record(switch, group, call, call["start"] + call["ringtime"])
+        told_started(switch, call)
         if ended(call, switch.now()):
             finish(switch, call)
         else:
             collection(switch.db).insert(call)
             unsettled(switch)
+            switch.events.answer_due(switch.clock.now())
     return {"uniqueid": call["uniqueid"], "recorded": recorded, "why": why, "recordings": made}
+
+
+def told_started(switch: Switch, call: dict) -> None:
+    """A leg's first events: it starts and rings its far end (at its start); its answer is
+    told when its time comes (events.py)."""
+    switch.events.emit("start", call, call["start"])
+    switch.events.emit("route", call, call["start"])
+    if call["answered"]:
+        switch.events.answer_later(call, call["start"] + call["ringtime"])
 
 
 def line_and_group(switch: Switch, spec: CallSpec) -> tuple[dict | None, dict | None]:
@@ -282,6 +293,7 @@ def settle(switch: Switch) -> None:
     now = switch.now()
     if now < switch.settle_after:
         return
+    switch.events.answer_due(switch.clock.now())
     calls = collection(switch.db)
     next_end = float("inf")  # calls without an end end by hang_up, which settles itself
     for call in calls.select("live", 1):
@@ -305,7 +317,7 @@ def settle(switch: Switch) -> None:
                         drop_later_legs(switch, spec.callid)
         else:
             next_end = min(next_end, leg["start"])
-    switch.settle_after = next_end
+    switch.settle_after = min(next_end, switch.events.next_due())
 
 
 @contextmanager
@@ -346,7 +358,9 @@ def unsettled(switch: Switch) -> None:
 
 def finish(switch: Switch, call: dict) -> None:
     """An ended call: it becomes a call record, and each recording it made goes to the group's
-    addresses."""
+    addresses. Its events end: its answer, if still untold, then its end."""
+    switch.events.answer_now(call)
+    switch.events.emit("end", call, call["ends"] if call["ends"] is not None else switch.now())
     for ended_hook in switch.call_ended:  # the call-record family: a record of the call
         ended_hook(switch, call)
     group = switch.record_group(call["recordgroup"])

@@ -35,6 +35,12 @@ def customer_name(db: Database, customer_id: int) -> str:
     return customer["name"] if customer else ""
 
 
+def events_url(db: Database, customer_id: int) -> str:
+    """The customer's "Send events to URL" ("" for none): where its calls' events are POSTed."""
+    customer = db.record("customers", customer_id) if customer_id else None
+    return customer.get("events_url", "") if customer else ""
+
+
 def subtree(db: Database, customer_id: int) -> frozenset[int]:
     """`customer_id` and every customer below it, at any depth."""
     return db.memo(("subtree", customer_id), lambda: _subtree(db, customer_id))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..store.database import Database
 from .clock import Clock
+from .events import Events
 from .far_ends import FarEnds
 from .outbox import Outbox
 
@@ -22,6 +23,8 @@ class Switch:
     """Enswitch keeps its signing key in the database; ours lives as long as the process unless set."""
     clock: Clock = field(default_factory=Clock)
     outbox: Outbox = field(default_factory=Outbox)
+    events: Events = field(default_factory=Events)
+    """What the switch's calls have pushed (events.py), and the answers still to come."""
     far_ends: FarEnds = field(default_factory=FarEnds)
     """How the far ends of the next calls behave, as a test steers them (far_ends.py)."""
     settle_after: float = float("-inf")

@@ -12,7 +12,7 @@ from .calls import family as calls
 from .cdrs import family as cdrs
 from .clicktocall import family as clicktocall
 from .groups import family as groups
-from .kinds import INT, TEXT, TEXTS, Family, Records, Reference
+from .kinds import INT, TEXT, TEXTS, URL, Family, Records, Reference
 from .phones import family as phones
 from .recordings import family as recordings
 from .users import family as users
@@ -24,6 +24,7 @@ DIRECTORY: tuple[Records, ...] = (
         "customers.json",
         {"id": INT, "name": TEXT, "parent": INT, "rate_plan": INT},
         (Reference("parent", "customers", none=0), Reference("rate_plan", "rate_plans")),
+        optional={"events_url": URL},
         editable="customers",
     ),
     Records(

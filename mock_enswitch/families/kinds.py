@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..store.database import Collection, Database
 
 INT, TEXT, TEXTS = "an integer", "a string", "a list of strings"
+URL = "an http:// or https:// URL (or empty)"
 """The types a fixture shape names (in the words of its messages)."""
 
 PersonLookup = Callable[[int], "dict | None"]
@@ -46,6 +47,8 @@ class Records:
     shape: Mapping[str, str] = field(default_factory=dict)
     """The fields every fixture record must have, and their types."""
     references: tuple[Reference, ...] = ()
+    optional: Mapping[str, str] = field(default_factory=dict)
+    """Fields a record may have, and their types when it does (a customer's `events_url`)."""
     numbered_on_load: bool = False
     """True when fixture records carry no unique `id` (recordings: addressed otherwise)."""
     unique: tuple[tuple[str, Callable[[dict], Any] | None], ...] = ()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from .client import Clock, Enswitch, fixture_passwords
 from .process import READY, MockServer, ServerError, ServerProcess
+from .receiver import EventReceiver
 
 __all__ = [
     "READY",
     "Clock",
     "Enswitch",
+    "EventReceiver",
     "MockServer",
     "ServerError",
     "ServerProcess",

@@ -203,6 +203,17 @@ class Enswitch:
         rule.update({k: v for k, v in (("after", after), ("times", times)) if v is not None})
         return self.control("POST", "far_ends", rule)["id"]
 
+    def events(self, **filters: Any) -> list[dict]:
+        """The events the switch's calls made since the last reset, oldest first, each with its
+        `deliveries`; filtered by callid, uniqueid, event, customer or class."""
+        query = f"?{urlencode(filters)}" if filters else ""
+        return self.control("GET", "events" + query)["events"]
+
+    def send_events_to(self, customer: int, url: str) -> None:
+        """Set the customer's "Send events to URL" (`events_url`; "" for none): the events of
+        its calls are POSTed there (an `EventReceiver`'s url, for instance)."""
+        self.control("PATCH", f"customers/{customer}", {"events_url": url})
+
     @property
     def clock(self) -> Clock:
         """The mock clock: `clock.now()`, `clock.advance(seconds)`, `clock.set(unix_time)`."""

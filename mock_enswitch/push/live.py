@@ -1,0 +1,100 @@
+"""The ASGI app the server runs: the HTTP calls (the WSGI app, through bridge.py), the events
+websocket, and at start-up the event delivery and the ticker.
+
+The ticker is what lets the switch's calls go on while no client calls: every `TICK` seconds, if
+something is due on the mock clock (a call that answers or ends, a leg that starts: the switch's
+`settle_after`), it catches the switch up, which makes their events. Between API calls nothing
+else runs; a call catches the switch up before it looks, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..domain import directory
+from .delivery import Delivery
+from .websocket import PATH, EventsSocket
+
+if TYPE_CHECKING:
+    from ..service import Service
+
+log = logging.getLogger("mock_enswitch")
+TICK = 0.1
+
+
+class LiveApp:
+    """`http` goes to the bridge; the events websocket and the lifespan are served here."""
+
+    def __init__(self, http: Callable, path_prefix: str = "") -> None:
+        self.http = http
+        self.socket_path = path_prefix.rstrip("/") + PATH
+        self.service: Service | None = None
+        self.delivery: Delivery | None = None
+        self.socket: EventsSocket | None = None
+        self.ticker: asyncio.Task | None = None
+
+    def attach(self, service: Service, authkey: str | None) -> None:
+        """The running mock, once made (before `serve`): its events go out from then on."""
+        self.service = service
+        events = service.switch.events
+        self.delivery = Delivery(events, self.url_of)
+        self.socket = EventsSocket(events, authkey)
+        service.push_state = self.state
+
+    def url_of(self, event: dict) -> str:
+        """The customer's "Send events to URL" (read under the switch's lock, where events are
+        made)."""
+        return directory.events_url(self.service.switch.db, event.get("customer", 0))
+
+    def state(self) -> dict:
+        delivery = self.delivery.state() if self.delivery else {}
+        socket = {"websockets": self.socket.open, "websocket_dropped": self.socket.dropped}
+        return {**delivery, **socket}
+
+    def is_socket(self, path: str) -> bool:
+        return path.rstrip("/") + "/" == self.socket_path
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self.http(scope, receive, send)
+        elif kind == "websocket":
+            if self.socket is None:
+                await receive()
+                await send({"type": "websocket.close", "code": 1013})  # not ready yet
+            else:
+                await self.socket.serve(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(receive, send)
+
+    async def lifespan(self, receive: Callable, send: Callable) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self.delivery is not None:
+                    await self.delivery.start()
+                    self.ticker = asyncio.create_task(self.tick())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.ticker is not None:
+                    self.ticker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self.ticker
+                if self.delivery is not None:
+                    await self.delivery.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def tick(self) -> None:
+        switch = self.service.switch
+        while True:
+            await asyncio.sleep(TICK)
+            if switch.settle_after <= switch.now():
+                try:
+                    self.service.on_switch(lambda switch: None)
+                except Exception:  # a failed write says so on the next call too; keep ticking
+                    log.exception("the switch could not catch up with its clock")
