@@ -179,7 +179,8 @@ def test_a_receiver_gets_each_event_of_a_click_to_call_in_order(enswitch):
         first = receiver.events[0]
         assert first["class"] == "call" and first["customer"] == "3" and first["callid"] == callid
         assert "id" not in first and "deliveries" not in first
-        made = enswitch.events(callid=callid)
+        # the mock notes a delivery once it has read the reply, just after the receiver kept it
+        made = eventually(lambda: all_delivered(enswitch.events(callid=callid)))
         assert all(e["deliveries"][0]["status"] == 200 for e in made)
         assert made[0]["deliveries"][0]["url"] == receiver.url
 
@@ -205,6 +206,10 @@ def test_a_failing_receiver_is_retried_and_a_hanging_one_holds_up_nobody(enswitc
         assert {d["status"] for d in start["deliveries"]} == {503}
         hung = eventually(lambda: enswitch.events(customer=4, event="start")[0]["deliveries"])
         assert hung[0]["error"] == "no answer in 5 s"
+
+
+def all_delivered(made: list[dict]) -> list[dict]:
+    return made if all(e["deliveries"] for e in made) else []
 
 
 def eventually(look, timeout: float = 5.0):
@@ -265,3 +270,34 @@ def test_the_pytest_receiver_fixture(enswitch_receiver):
     assert enswitch_receiver.wait_for(event="start")[0] == {"class": "call", "event": "start"}
     with pytest.raises(AssertionError, match="received: \\[\\('start'"):
         enswitch_receiver.wait_for(event="end", timeout=0.2)
+
+
+def test_a_placed_call_is_steered_by_its_callid(api, control):
+    reply = api("calls/make", stype="phone", snumber="1001", cnumber=NUMBER, wait=1)
+    callid = reply["data"]["callid"]
+    assert control("POST", f"calls/{callid}/far_end", {"outcome": "answer"})[0] == 204
+    legs = api("calls/active/list")["data"]
+    assert [leg["status"] for leg in legs] == ["answer", "ringing"]  # leg 2 rings at once
+    status, _ = control("POST", f"calls/{callid}/far_end", {"outcome": "hang up", "after": 30})
+    assert status == 204
+    control("POST", "clock", {"advance": 31})
+    assert api("calls/active/list")["data"] == []
+    made = events(control, callid=callid)
+    assert [e["event"] for e in made].count("end") == 2
+    ends = {e["uniqueid"]: e for e in made if e["event"] == "end"}
+    first = ends[callid]
+    assert first["answered"] == 1 and first["talktime"] == 30
+    assert control("POST", f"calls/{callid}/far_end", {"outcome": "busy"})[0] == 404
+    assert control("POST", f"calls/{callid}/far_end", {"outcome": "maybe"})[0] == 400
+
+
+def test_a_ringing_call_steered_busy_ends_unanswered(api, control):
+    reply = api("calls/make", stype="phone", snumber="1001", cnumber=NUMBER, wait=1)
+    callid = reply["data"]["callid"]
+    assert control("POST", f"calls/{callid}/far_end", {"outcome": "busy"})[0] == 204
+    assert api("calls/active/list")["data"] == []
+    made = events(control, callid=callid)
+    assert [e["event"] for e in made] == ["start", "route", "end"]
+    assert made[-1]["answered"] == 0
+    control("POST", "clock", {"advance": 60})  # leg 2 never rings
+    assert len(events(control, callid=callid)) == 3

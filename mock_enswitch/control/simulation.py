@@ -49,6 +49,28 @@ def hang_up(uniqueid: str):
     return no_content()
 
 
+@blueprint.post("/calls/<path:callid>/far_end")
+def steer_call(callid: str):
+    """The far end of a call already placed answers, is busy, does not answer, or hangs up
+    (`after` seconds from now): `{"outcome": "hang up", "after": 30}`; by callid (every leg)
+    or a leg's uniqueid."""
+    body = json_body()
+    if not isinstance(body, dict):
+        return problem(400, 'Send {"outcome": ..., "after": ...} as a JSON object.')
+    try:
+        rule = far_ends.parse({"number": callid, **body})
+    except BadRequest as error:
+        return problem(400, error.message, error.key)
+    if rule.times is not None:
+        return problem(400, "times is for rules on the next calls to a number.", "times")
+    steered = service().on_switch(
+        lambda switch: live_calls.steer(switch, callid, rule.outcome, rule.after)
+    )
+    if not steered:
+        return problem(404, f"No call in progress with callid or uniqueid {callid}.", "callid")
+    return no_content()
+
+
 @blueprint.post("/far_ends")
 def add_far_end():
     """How the far end at a number takes the next calls (see domain/far_ends.py)."""

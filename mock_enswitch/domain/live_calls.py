@@ -11,7 +11,7 @@ from typing import Any
 
 from . import recording_rows
 from .access import RequestContext
-from .calls import collection, drop_later_legs, ended, record, settle, unsettled
+from .calls import collection, drop_later_legs, ended, pending, record, settle, unsettled
 from .errors import BadRequest, NotFound, RoleDenied
 from .legs import callid_of
 from .switch import Switch
@@ -78,6 +78,71 @@ def hang_up(switch: Switch, uniqueid: str) -> bool:
                 rows.update(row["id"], {"ends": now})
     settle(switch)
     return True
+
+
+def steer(switch: Switch, callid: str, outcome: str, after: int | None) -> bool:
+    """The far end of a call already placed (every leg of `callid`, or the one leg with that
+    uniqueid) does `outcome` now; False if no leg of it is in progress or still to start.
+    Our decisions, as no guide says how a far end behaves:
+
+    - answer: a leg still ringing answers now (its `answer` event goes out now, and a
+      click-to-call's second leg rings now); a leg planned not to answer (a busy or no-answer
+      rule) is not changed;
+    - busy, no answer: a leg still ringing ends now, unanswered, and the call with it (a leg
+      answered already is not changed by its far end being "busy": the call ends all the same);
+    - hang up: the far end hangs up `after` seconds from now (default 0): the call ends then.
+
+    A call ending this way ends every leg, and the legs still to start never do, as when a far
+    end steered by a rule ends it (far_ends.py)."""
+    now = switch.now()
+    legs = [
+        leg
+        for leg in collection(switch.db).select("live", 1)
+        if callid in (callid_of(leg), leg["uniqueid"]) and not ended(leg, now)
+    ]
+    if not legs and not any(
+        callid in (leg["callid"], leg["uniqueid"]) for leg in pending(switch.db).all()
+    ):
+        return False
+    with switch.db.write():
+        if outcome == "answer":
+            for leg in legs:
+                answers_at = leg["start"] + leg["ringtime"]
+                if leg["answered"] and answers_at > now:
+                    change(switch, leg, ringtime=now - leg["start"])
+                    switch.events.answer_later(leg, now)
+                    later = pending(switch.db)  # what rings once it answers rings now
+                    for waiting in later.all():
+                        if waiting["callid"] == callid_of(leg) and waiting["start"] == answers_at:
+                            later.update(waiting["id"], {"start": now})
+        else:
+            ends = now + ((after or 0) if outcome == "hang up" else 0)
+            for leg in legs:
+                ringing = leg["start"] + leg["ringtime"] > now
+                if outcome != "hang up" and ringing:
+                    change(switch, leg, answered=False, ringtime=now - leg["start"])
+                end_at(switch, leg, ends)
+            for leg in legs or ({"callid": callid, "uniqueid": callid},):
+                drop_later_legs(switch, callid_of(leg))
+        unsettled(switch)
+    settle(switch)
+    return True
+
+
+def change(switch: Switch, leg: dict, **fields: Any) -> None:
+    leg.update(fields)
+    collection(switch.db).update(leg["id"], fields)
+
+
+def end_at(switch: Switch, leg: dict, at: int) -> None:
+    """The leg ends at `at` (not later than it would have): its recordings stop then too."""
+    if leg["ends"] is not None and leg["ends"] <= at:
+        return
+    change(switch, leg, ends=at)
+    rows = recording_rows.collection(switch.db)
+    for row in rows.select("call", leg["uniqueid"]):
+        if row["ends"] is None or row["ends"] > at:
+            rows.update(row["id"], {"ends": at})
 
 
 class LiveCall:

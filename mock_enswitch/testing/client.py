@@ -203,6 +203,13 @@ class Enswitch:
         rule.update({k: v for k, v in (("after", after), ("times", times)) if v is not None})
         return self.control("POST", "far_ends", rule)["id"]
 
+    def steer_call(self, callid: str, outcome: str, after: int | None = None) -> None:
+        """The far end of a call already placed (by callid, or one leg's uniqueid): "answer"
+        (now), "busy" or "no answer" (the ringing leg ends unanswered, and the call), "hang up"
+        (`after` seconds from now: the call ends then)."""
+        body = {"outcome": outcome, **({"after": after} if after is not None else {})}
+        self.control("POST", f"calls/{callid}/far_end", body)
+
     def events(self, **filters: Any) -> list[dict]:
         """The events the switch's calls made since the last reset, oldest first, each with its
         `deliveries`; filtered by callid, uniqueid, event, customer or class."""
