@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .api.table import MAX_STRING
+from .api.table import DECIMAL_TEXT, MAX_STRING
 from .domain.directory import RESELLER, SYSTEM_OWNER
 from .families.index import FAMILIES as FAMILIES_SERVED
 from .families.index import KINDS, SEEDED
-from .families.kinds import INT, TEXT, TEXTS, URL
+from .families.kinds import DECIMAL, INT, TEXT, TEXTS, URL
 from .suggest import did_you_mean
 from .versions import format_version, parse_version
 
@@ -92,7 +92,16 @@ MAX_ITEMS = 1000
 """The longest list a field may hold (a role's privileges)."""
 
 KNOWN_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "customers": ("id", "name", "parent", "rate_plan", "events_url"),
+    "customers": (
+        "id",
+        "name",
+        "parent",
+        "rate_plan",
+        "events_url",
+        "email",
+        "balance",
+        "currency",
+    ),
     "rate_plans": ("id", "name", "privileges"),
     "roles": ("id", "name", "privileges"),
     "people": None,  # a user may carry more columns (user/login returns them): typos only
@@ -300,6 +309,7 @@ def _check_shape(
             TEXT: isinstance(value, str),
             TEXTS: isinstance(value, list) and all(isinstance(v, str) for v in value),
             URL: isinstance(value, str) and (value == "" or _is_url(value)),
+            DECIMAL: isinstance(value, str) and bool(DECIMAL_TEXT.match(value)),
         }[kind]
         if not fits or (name == "id" and value == 0):
             wanted = "a positive integer" if name == "id" else kind

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api.functions import FUNCTIONS
-from .api.table import INTEGER, Default, Function, Param, Record
+from .api.table import DECIMAL, DECIMAL_TEXT, INTEGER, Default, Function, Param, Record
 from .versions import Version, format_version
 
 ENVELOPE = "#/components/schemas/Response"
@@ -174,6 +174,8 @@ def security(function: Function) -> list[dict[str, list]]:
 def value_schema(param: Param) -> dict[str, Any]:
     """A parameter's JSON Schema: type, enum, bounds, lengths, default."""
     schema: dict[str, Any] = {"type": param.type}
+    if param.type == DECIMAL:  # text on the wire, as the amounts are in the rows
+        schema = {"type": "string", "format": "decimal", "pattern": DECIMAL_TEXT.pattern}
     if param.choices is not None:
         schema["enum"] = list(param.choices)
     for attribute, keyword in (

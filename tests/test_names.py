@@ -27,7 +27,7 @@ def test_the_shipped_list_names_every_served_function_and_the_clients_first_call
     assert "files/list" not in real_at((3, 13)) and "files/list" in real_at((4, 0))
 
 
-@pytest.mark.parametrize("path", ["calls/update", "customers/get", "customers/balance/add"])
+@pytest.mark.parametrize("path", ["calls/update", "customers/update", "customers/delete"])
 def test_a_real_function_the_mock_lacks_says_so_after_the_credentials(api, path):
     reply = api(path)
     assert code(reply) == "501"
@@ -81,7 +81,7 @@ def test_a_fault_on_a_function_the_mock_lacks_is_taken_and_fires(app, api):
     )
     assert added.status_code == 201, added.get_json()
     assert code(api("calls/update")) == "503"
-    assert code(api("customers/get")) == "501"  # only the named one
+    assert code(api("customers/update")) == "501"  # only the named one
 
 
 def test_a_fault_on_no_function_at_all_is_refused_with_close_names(app):
@@ -95,9 +95,9 @@ def test_a_fault_on_no_function_at_all_is_refused_with_close_names(app):
 
 
 def test_through_serve_a_fail_option_on_an_unserved_function_fires():
-    with LiveServer("--memory", "--fail", "customers/get=403") as server:
+    with LiveServer("--memory", "--fail", "customers/update=403") as server:
         client = Enswitch(server.url, {"acme-admin": "acme-admin-pass"}, "acme-admin")
-        assert code(client.call("customers/get")) == "403"
+        assert code(client.call("customers/update")) == "403"
         reply = client.call("calls/update")
         assert code(reply) == "501" and "does not serve yet" in message(reply)
         unknown = client.call("calls/mkae", user=None)

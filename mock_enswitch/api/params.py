@@ -8,6 +8,7 @@ merged, the body winning; a repeated parameter keeps its last value.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -15,9 +16,10 @@ from flask import Request
 
 from ..domain.errors import BadRequest
 from ..versions import format_version
-from .table import INTEGER, Default, Function, Param
+from .table import DECIMAL, DECIMAL_TEXT, INTEGER, Default, Function, Param
 
 INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+
 NAME_SHOWN = 40
 
 
@@ -151,12 +153,16 @@ def check_known(function: Function, raw: dict[str, str]) -> None:
 
 def convert(param: Param, text: str) -> Any:
     name = param.name
-    if param.type == INTEGER:
+    if param.type == DECIMAL:
+        if not DECIMAL_TEXT.match(text.strip()):
+            raise BadRequest(name, f"{name} must be a decimal number, not {_shown(text)}.")
+        value: Any = Decimal(text.strip())
+    elif param.type == INTEGER:
         if not INTEGER_TEXT.match(text):
             raise BadRequest(name, f"{name} must be an integer, not {_shown(text)}.")
         if len(text.strip().lstrip("+-")) > 18:
             raise BadRequest(name, f"{name} is out of range: {_shown(text)}.")
-        value: Any = int(text)
+        value = int(text)
     else:
         value = text
         if param.min_length and len(value) < param.min_length:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,11 @@ from ..versions import Version
 
 INTEGER = "integer"
 STRING = "string"
+DECIMAL = "decimal"
+"""The guides' "Decimal" (an amount): digits with an optional sign and fraction, as text on the
+wire; parsed to a `decimal.Decimal` (never a float: money must add up)."""
+DECIMAL_TEXT = re.compile(r"^[+-]?\d{1,12}(\.\d{1,6})?$")
+"""Our bound for a Decimal: 12 digits, 6 decimals (the balances the guides show have 6)."""
 
 MAX_INTEGER = 2**31 - 1
 """Our bound for integers the guides leave unbounded: a signed 32-bit database column."""
@@ -69,6 +75,9 @@ class Param:
     """Values worth trying (the shipped fixtures'), for the OpenAPI document and its fuzzing."""
     note: str = ""
     """Why `added` is what it is when the guides' change history does not say (one of our decisions)."""
+    meaning: str = ""
+    """How the operation reads the value where a version changed it (transactions/list's `end`
+    became "exclusive" in 3.14): an `Earlier` entry can change it like any rule."""
 
     def at(self, version: Version) -> Param | None:
         """This parameter as `version` had it, or None if it did not exist yet."""
@@ -119,6 +128,9 @@ class Function:
     feature: str | None = None
     """Rate-plan feature the customer concerned must have (403 otherwise)."""
     added: Version = FIRST
+    open_when: Callable[[Mapping[str, str]], bool] | None = None
+    """When no login is needed, from the raw parameters (customers/get with check=1): the
+    operation then runs with `call.caller` None."""
     documented: bool = True
     """False where the guides are silent and the shape is one of "Our decisions"."""
     returns: str = ""

@@ -89,6 +89,9 @@ class RequestContext:
     caller: Caller
     validate_only: bool = False
     target: Any = None
+    served: Any = None
+    """The function as the emulated version serves it (its parameters' `meaning` where a
+    version changed how a value is read)."""
 
     def reachable_customer(self, customer_id: int | None, key: str = "customer") -> int:
         """The customer a call names (default: the caller's), if in reach (else 400 on `key`)."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 from .calls import family as calls
 from .cdrs import family as cdrs
 from .clicktocall import family as clicktocall
+from .customers import family as customers
 from .groups import family as groups
-from .kinds import INT, TEXT, TEXTS, URL, Family, Records, Reference
+from .kinds import DECIMAL, INT, TEXT, TEXTS, URL, Family, Records, Reference
 from .phones import family as phones
 from .recordings import family as recordings
+from .transactions import family as transactions
 from .users import family as users
 
 DIRECTORY: tuple[Records, ...] = (
@@ -24,7 +26,7 @@ DIRECTORY: tuple[Records, ...] = (
         "customers.json",
         {"id": INT, "name": TEXT, "parent": INT, "rate_plan": INT},
         (Reference("parent", "customers", none=0), Reference("rate_plan", "rate_plans")),
-        optional={"events_url": URL},
+        optional={"events_url": URL, "email": TEXT, "balance": DECIMAL, "currency": TEXT},
         editable="customers",
     ),
     Records(
@@ -63,6 +65,8 @@ FAMILIES: tuple[Family, ...] = (
     calls.FAMILY,
     clicktocall.FAMILY,
     users.FAMILY,
+    customers.FAMILY,
+    transactions.FAMILY,
 )
 """The families served, one line each, in seeding order (a line names a record group, so groups
 come before lines; recordings before the call records derived from them)."""

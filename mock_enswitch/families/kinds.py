@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 INT, TEXT, TEXTS = "an integer", "a string", "a list of strings"
 URL = "an http:// or https:// URL (or empty)"
+DECIMAL = 'a decimal number as a string (e.g. "12.50")'
 """The types a fixture shape names (in the words of its messages)."""
 
 PersonLookup = Callable[[int], "dict | None"]

@@ -232,6 +232,14 @@ class Database:
             for key in [key for key in self._memo if key[0] != "index"]:
                 del self._memo[key]
 
+    def update_record(self, kind: str, record_id: int, changes: dict) -> None:
+        """Change fields of one directory record (a customer's balance), in one write; what was
+        derived from the directory is computed again."""
+        with self.write():
+            self._db.table(kind).update(dict(changes), doc_ids=[record_id])
+            for key in [key for key in self._memo if key[0] != "index"]:
+                del self._memo[key]
+
     def records(self, kind: str) -> list[dict]:
         with self.lock:
             return [dict(record) for record in self._directory(kind).values()]

@@ -1,0 +1,1 @@
+"""Customers: customers/get, customers/list, customers/balance/add."""

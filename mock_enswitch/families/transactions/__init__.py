@@ -1,0 +1,1 @@
+"""Transactions: transactions/list (and those customers/balance/add records)."""
