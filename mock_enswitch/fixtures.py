@@ -225,7 +225,7 @@ def _check_fields(path: Path, index: int, record: Any, kind: str) -> None:
     """Unknown fields, with the known one a typo was meant to be."""
     if not isinstance(record, dict) or kind not in KNOWN_FIELDS:
         return
-    known = KNOWN_FIELDS[kind] or tuple(SHAPES[kind])
+    known = KNOWN_FIELDS[kind] or (*SHAPES[kind], *OPTIONAL_SHAPES[kind])
     for name in record:
         if name in known:
             continue

@@ -181,3 +181,31 @@ def test_the_sdk_flow_through_serve_login_then_customers_get_with_a_double_slash
                     "&id=4&transaction=credit")  # fmt: skip
         assert added == {"responses": [{"code": "204", "key": "", "message": "OK"}]}
         assert get(f"customers/get/?{auth}&id=4")["data"]["balance"] == "2"
+
+
+def test_people_list_shows_a_customers_people_and_never_a_password(api):
+    rows = data(api("people/list"))
+    assert [r["username"] for r in rows] == ["acme-admin", "acme-recorder", "acme-user"]
+    assert rows[0] == {
+        "id": 3, "username": "acme-admin", "customer": 3, "role": 3, "forename": "Alice",
+        "surname": "Admin", "fullname": "Alice Admin", "email": "alice@acme.example",
+        "mobile": "+15550100003", "telephone": "+15550100103", "company": "Acme Corp",
+    }  # fmt: skip
+    assert "pass" not in json.dumps(data(api("people/list", user="owner", customer=4)))
+    assert [r["surname"] for r in data(api("people/list", sort="surname", descending=1))] == [
+        "Sales", "Recorder", "Admin",
+    ]  # fmt: skip
+    reply = api("people/list", customer=4)
+    assert code(reply) == "400" and key(reply) == "customer"
+    assert data(api("people/list", count=1)) == {"count": 3}
+
+
+def test_the_panel_lists_are_their_siblings_rows_under_the_panel_privilege(app, api):
+    rows = data(api("phones/list/panel"))
+    assert [(r["name"], r["registered"], r["expect_registered"]) for r in rows] == [
+        ("1001", 1, 1), ("1002", 1, 1), ("1003", 1, 1),
+    ]  # fmt: skip
+    assert code(api("phones/list/panel", user="acme-user")) == "402"
+    app.test_client().post("/_mock/calls", json={"phone": "1001", "active": True})
+    assert data(api("calls/active/list/panel")) == data(api("calls/active/list"))
+    assert code(api("calls/active/list/panel", user="acme-recorder")) == "402"

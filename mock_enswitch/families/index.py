@@ -49,6 +49,11 @@ DIRECTORY: tuple[Records, ...] = (
         "users.json",
         {"id": INT, "username": TEXT, "password": TEXT, "customer": INT, "role": INT},
         (Reference("customer", "customers"), Reference("role", "roles")),
+        optional={
+            name: TEXT
+            for name in ("forename", "surname", "fullname", "email", "mobile", "telephone",
+                         "company")
+        },  # fmt: skip
         label="username",
         editable="users",
         unique=(("username", None),),

@@ -71,3 +71,15 @@ FUNCTIONS = (
         ),  # fmt: skip
     ),
 )
+FUNCTIONS = (
+    *FUNCTIONS,
+    dataclasses.replace(
+        FUNCTIONS[0],
+        path="calls/active/list/panel",
+        summary="Lists active calls, for an operator panel.",
+        privileges=("panel",),
+        returns="The rows of calls/active/list, under the panel privilege.",
+    ),
+)
+"""calls/active/list/panel [DOC 4.0, 4.4; cdrs-phones.md 6, 10]: the same rows and parameters
+as calls/active/list (our decision: the guides list the same columns), under `panel`."""

@@ -93,4 +93,23 @@ FUNCTIONS = (
             ),
         ),
     ),
-)
+    Function(
+        path="phones/list/panel",
+        summary="A lightweight list of the telephone lines in the given customer.",
+        operation=phones.list_panel,
+        concerns=CUSTOMER,
+        success="200",
+        codes=codes("200", "400", "401", "402"),
+        privileges=("panel",),
+        returns="The lines' light rows, sorted by name.",
+        data=Record(
+            fields=tuple(
+                Param(name, INTEGER if name in phones.PANEL_NUMBERS else STRING,
+                      f"The line's {name}.", required=True)
+                for name in phones.PANEL_FIELDS
+            ),
+            many=True,
+        ),
+        params=(*AUTH, customer_param("ID of customer whose lines to list.")),
+    ),
+)  # fmt: skip

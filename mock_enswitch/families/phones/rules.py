@@ -112,6 +112,25 @@ def list_(call: RequestContext, values: dict) -> list[dict] | dict:
     return [present(line, passwords and may_see_password(call, line)) for line in lines]
 
 
+PANEL_FIELDS = ("id", "name", "description", "customer", "owner", "registered",
+                "expect_registered")  # fmt: skip
+PANEL_NUMBERS = frozenset({"id", "customer", "owner", "registered", "expect_registered"})
+
+
+def list_panel(call: RequestContext, values: dict) -> list[dict]:
+    """phones/list/panel [DOC 4.1], "a lightweight version" of phones/list: every line of the
+    customer (no owner rule: an operator panel shows them all), by name. Clients read `name`,
+    `description`, `registered` and `expect_registered` [CLIENT]; the simulated switch's lines
+    are always registered, so both are 1 (our decision: a mock's phones are online)."""
+    lines = sorted(
+        collection(call.switch.db).select("customer", call.target), key=lambda line: line["name"]
+    )
+    return [
+        {**{name: line[name] for name in PANEL_FIELDS[:5]}, "registered": 1, "expect_registered": 1}
+        for line in lines
+    ]
+
+
 # Fixtures: phones.json.
 
 

@@ -1,9 +1,10 @@
-"""user/login: the caller's fields, and from 4.1 an authentication token."""
+"""user/login: the caller's fields, and from 4.1 an authentication token; people/list."""
 
 from __future__ import annotations
 
-from ...api.common import AUTH, FLAG, codes
+from ...api.common import AUTH, COUNT, FLAG, PAGES, PAGING, codes, customer_param
 from ...api.table import INTEGER, STRING, Function, Param, Record
+from ...domain.access import CUSTOMER
 from . import rules as login
 
 PERSON_RECORD = Record(
@@ -50,4 +51,34 @@ FUNCTIONS: tuple[Function, ...] = (
             ),
         ),
     ),
-)
+    Function(
+        path="people/list",
+        summary="Gets the fields of all people in a given customer.",
+        operation=login.list_people,
+        concerns=CUSTOMER,
+        success="200",
+        codes=codes("200", "400", "401", "402"),
+        privileges=("user",),
+        returns='The people\'s rows, never a password; with count=1, {"count": N}.',
+        data=Record(
+            fields=tuple(
+                Param(name, INTEGER if name in login.PEOPLE_NUMBERS else STRING,
+                      f"The person's {name}.", required=True)
+                for name in login.PEOPLE_FIELDS
+            ),
+            many=True,
+            countable=True,
+        ),
+        params=(
+            *AUTH,
+            COUNT,
+            customer_param("ID of customer whose people to list."),
+            *PAGING,
+            PAGES,
+            Param("sort", STRING, "Field to sort by.", default="username",
+                  choices=login.PEOPLE_SORTS),
+            Param("zohocrm", **FLAG, description="1 to list only people with Zoho CRM.",
+                  default=0, added=(4, 4)),
+        ),
+    ),
+)  # fmt: skip
