@@ -51,8 +51,15 @@ DIRECTORY: tuple[Records, ...] = (
         (Reference("customer", "customers"), Reference("role", "roles")),
         optional={
             name: TEXT
-            for name in ("forename", "surname", "fullname", "email", "mobile", "telephone",
-                         "company")
+            for name in (
+                "forename",
+                "surname",
+                "fullname",
+                "email",
+                "mobile",
+                "telephone",
+                "company",
+            )
         },  # fmt: skip
         label="username",
         editable="users",
