@@ -41,11 +41,18 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)
-    api_root = config.path_prefix.rstrip("/") + API_ROOT
-    app.wsgi_app = merged_slashes(
-        DispatcherMiddleware(app.wsgi_app, {api_root: EnswitchApi(service)})
-    )
+    api = EnswitchApi(service)
+    roots = api_roots(config)
+    app.wsgi_app = merged_slashes(DispatcherMiddleware(app.wsgi_app, dict.fromkeys(roots, api)))
     return app
+
+
+def api_roots(config: Config) -> list[str]:
+    """Where the API is served: --api-root's first (what the deployment's clients use), then
+    /api/json, both under the path prefix."""
+    prefix = config.path_prefix.rstrip("/")
+    extra = [prefix + config.api_root.rstrip("/")] if config.api_root else []
+    return [*extra, prefix + API_ROOT]
 
 
 def merged_slashes(wsgi_app):

@@ -40,6 +40,16 @@ def checked_prefix(value: str) -> str:
     return (value or "").rstrip("/")
 
 
+def checked_root(value: str) -> str:
+    """Another API root: a path like /pbx_api, not the control API's or the standard one."""
+    root = checked_prefix(value)
+    if value and not root:
+        raise click.BadParameter("give a root like /pbx_api (not / alone)")
+    if root in ("/api/json", "/_mock") or root.startswith("/_mock/"):
+        raise click.BadParameter(f"{root} is taken: give another root, e.g. /pbx_api")
+    return root
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100})
 @click.version_option(package_name="mock-enswitch")
 def main() -> None:
@@ -138,6 +148,21 @@ class EnvironmentNamingCommand(click.Command):
     envvar=env("path_prefix"),
     callback=lambda ctx, param, value: checked_prefix(value),
     help="Serve the API under a prefix, e.g. /local for /local/api/json/.",
+)
+@click.option(
+    "--api-root",
+    default="",
+    envvar=env("api_root"),
+    callback=lambda ctx, param, value: checked_root(value),
+    metavar="PATH",
+    help="Serve the API at this root as well as /api/json/, e.g. /pbx_api (under the prefix).",
+)
+@click.option(
+    "--numeric-codes",
+    is_flag=True,
+    envvar=env("numeric_codes"),
+    help="Every envelope's code as a JSON number, not a string (a call's "
+    "X-Mock-Enswitch-Codes: numeric|string header chooses for itself).",
 )
 @click.option(
     "--token-expiry",
@@ -289,7 +314,8 @@ def run(config: Config) -> None:
     where = "memory" if config.db_path is None else config.db_path
     version = service.config.enswitch_version
     click.echo(
-        f"mock-enswitch {version} serving http://{host}:{port}{config.path_prefix}/api/json/ "
+        f"mock-enswitch {version} serving http://{host}:{port}{config.path_prefix}"
+        f"{config.api_root or '/api/json'}/ "
         f"(data: {where})",
         err=True,
     )

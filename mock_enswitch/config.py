@@ -32,6 +32,12 @@ class Config:
     """Answer 400 on parameters the emulated version does not know, instead of ignoring them."""
     path_prefix: str = ""
     """Put the API under a prefix, as some deployments do (e.g. "/local")."""
+    api_root: str = ""
+    """Serve the API at this root as well as /api/json (e.g. "/pbx_api", as one operator
+    does), under the path prefix; "" for none."""
+    numeric_codes: bool = False
+    """Every envelope's `code` as a JSON number instead of a string (some clients compare with
+    numbers); a call's X-Mock-Enswitch-Codes header chooses for itself."""
     token_expiry: int = 3600
     token_secret: str | None = None
     faults_file: Path | None = None

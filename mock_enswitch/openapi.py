@@ -35,8 +35,9 @@ The Enswitch JSON API as mock-enswitch serves it when emulating Enswitch {versio
 """
 
 
-def document(version: Version, path_prefix: str = "") -> dict[str, Any]:
-    """The whole document for `version`; `path_prefix` as the server's --path-prefix."""
+def document(version: Version, path_prefix: str = "", api_root: str = "") -> dict[str, Any]:
+    """The whole document for `version`; `path_prefix` and `api_root` as the server's
+    --path-prefix and --api-root (its root listed first: what its clients use)."""
     functions = [served for function in FUNCTIONS if (served := function.at(version))]
     schemas: dict[str, Any] = {"Response": RESPONSE}
     paths: dict[str, Any] = {}
@@ -59,7 +60,10 @@ def document(version: Version, path_prefix: str = "") -> dict[str, Any]:
                 token=", or with `auth_token` from `user/login` with `token=1`" if token else "",
             ),
         },
-        "servers": [{"url": path_prefix.rstrip("/") + "/api/json"}],
+        "servers": [
+            {"url": path_prefix.rstrip("/") + root}
+            for root in ([api_root.rstrip("/")] if api_root else []) + ["/api/json"]
+        ],
         "tags": [
             {"name": category}
             for category in sorted({function.path.split("/")[0] for function in functions})

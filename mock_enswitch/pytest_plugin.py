@@ -36,6 +36,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Fixture directory for the mock-enswitch test server (relative to the ini file).",
         default=None,
     )
+    group.addoption(
+        "--enswitch-numeric-codes",
+        action="store_true",
+        default=None,
+        help="The `enswitch` fixture asks for envelope codes as JSON numbers.",
+    )
+    parser.addini(
+        "enswitch_numeric_codes",
+        "The `enswitch` fixture asks for envelope codes as JSON numbers.",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -115,7 +127,12 @@ def enswitch(request: pytest.FixtureRequest, enswitch_servers) -> Enswitch:
     else:
         directory = configured_dir(request.config)
     server = enswitch_servers.get(directory)
-    client = Enswitch(server.url, fixture_passwords(server.fixtures_dir), DEFAULT_USER)
+    numeric = request.config.getoption("enswitch_numeric_codes") or request.config.getini(
+        "enswitch_numeric_codes"
+    )
+    client = Enswitch(
+        server.url, fixture_passwords(server.fixtures_dir), DEFAULT_USER, bool(numeric)
+    )
     client.reset()
     yield client
     client.cleanup()

@@ -11,6 +11,7 @@ dashboard stay Flask blueprints, apart from it.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -95,8 +96,35 @@ class EnswitchApi:
         except Exception:  # a bug of ours: the client still gets an envelope
             errors.exception("unexpected error on %s %s", request.method, exchange.path)
             response = failure(500, INTERNAL_ERROR)
+        if wants_numeric_codes(self.service.config.numeric_codes, request.environ):
+            response = with_numeric_codes(response)
         journal_and_log(self.service, exchange, response)
         return response
+
+
+CODES_ENVIRON_KEY = "HTTP_X_MOCK_ENSWITCH_CODES"
+"""X-Mock-Enswitch-Codes: numeric or string, for one call, whatever --numeric-codes says."""
+
+
+def wants_numeric_codes(default: bool, environ: dict) -> bool:
+    chosen = environ.get(CODES_ENVIRON_KEY, "").strip().lower()
+    return chosen == "numeric" if chosen in ("numeric", "string") else default
+
+
+def with_numeric_codes(response: Response) -> Response:
+    """The envelope with each `code` a JSON number (`"204"` -> `204`), for the clients that
+    compare with numbers (../shared/clients.md 9.1). Only an envelope is changed: a file, or a
+    body a fault broke on purpose, goes as it is. Paid only when asked (decoded again here)."""
+    if response.mimetype != "application/json" or response.is_streamed:
+        return response
+    try:
+        body = json.loads(response.get_data())
+        for entry in body["responses"]:
+            entry["code"] = int(entry["code"])
+    except (ValueError, KeyError, TypeError):
+        return response
+    response.set_data(json.dumps(body, ensure_ascii=False) + "\n")
+    return response
 
 
 def call_function(service: Service, request: Request, exchange: Exchange) -> Response:

@@ -146,7 +146,7 @@ def list_groups():
 def openapi_document():
     """The OpenAPI 3.1 document of the Enswitch API as this mock serves it (its version, prefix)."""
     mock = service()
-    return jsonify(document(mock.version, mock.config.path_prefix))
+    return jsonify(document(mock.version, mock.config.path_prefix, mock.config.api_root))
 
 
 @blueprint.get("/functions")

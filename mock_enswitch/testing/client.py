@@ -26,8 +26,17 @@ class Enswitch:
     removed by `cleanup()` (the fixture does it at the end of each test).
     """
 
-    def __init__(self, url: str, users: dict[str, str], default_user: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        users: dict[str, str],
+        default_user: str | None = None,
+        numeric_codes: bool = False,
+    ) -> None:
         self.url = url
+        self.numeric_codes = numeric_codes
+        """Ask for every envelope's `code` as a JSON number (X-Mock-Enswitch-Codes: numeric),
+        as some deployments' clients expect; `call(..., codes="string")` for one call."""
         self.api_url = f"{url}/api/json/"
         self.users = dict(users)
         self._fixture_users = dict(users)
@@ -36,9 +45,17 @@ class Enswitch:
 
     # The Enswitch API.
 
-    def call(self, function: str, user: str | None = "", method: str = "GET", **params: Any):
-        """Call `function` as `user` (default: the fixtures' acme-admin; None: no credentials)."""
-        return json.loads(self.fetch(function, user, method, **params))
+    def call(
+        self,
+        function: str,
+        user: str | None = "",
+        method: str = "GET",
+        codes: str | None = None,
+        **params: Any,
+    ):
+        """Call `function` as `user` (default: the fixtures' acme-admin; None: no credentials);
+        `codes="numeric"` for this call's codes as JSON numbers."""
+        return json.loads(self.fetch(function, user, method, codes, **params))
 
     def recording_file(self, recordgroup: int, uniqueid: str, recordid: str = "1", user=""):
         """A recording's file, as recording/recordings/get with wrap=none sends it (bytes); a
@@ -55,17 +72,29 @@ class Enswitch:
             raise ValueError(f"no file: {body.decode()}")
         return body
 
-    def fetch(self, function: str, user: str | None = "", method: str = "GET", **params: Any):
-        """The raw reply body of `function` (see `call`)."""
+    def fetch(
+        self,
+        function: str,
+        user: str | None = "",
+        method: str = "GET",
+        codes: str | None = None,
+        **params: Any,
+    ):
+        """The raw reply body of `function` (see `call`); `codes` "numeric" or "string" for
+        this call's envelope codes (default: as the client was made)."""
         user = self.default_user if user == "" else user
+        codes = codes or ("numeric" if self.numeric_codes else "string")
         if user is not None:
             params = {"auth_username": user, "auth_password": self.users[user], **params}
         query = urlencode({name: str(value) for name, value in params.items()})
         url = self.api_url + function.strip("/") + "/"
+        headers = {"X-Mock-Enswitch-Codes": codes}
         if method.upper() == "GET":
-            request = urllib.request.Request(f"{url}?{query}")
+            request = urllib.request.Request(f"{url}?{query}", headers=headers)
         else:
-            request = urllib.request.Request(url, data=query.encode(), method="POST")
+            request = urllib.request.Request(
+                url, data=query.encode(), method="POST", headers=headers
+            )
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read()
 
@@ -181,7 +210,7 @@ class Enswitch:
             user,
             **{"stype": stype, "snumber": snumber, "cnumber": cnumber, "wait": 1, **params},
         )
-        if body["responses"][0]["code"] != "200":
+        if str(body["responses"][0]["code"]) != "200":
             raise ValueError(f"calls/make refused: {body['responses'][0]}")
         return body["data"]["callid"]
 

@@ -103,18 +103,21 @@ async function showDirectory() {
 
 async function loadFunctions() {
   const document_ = await api("GET", "openapi.json");
+  apiRoot = document_.servers[0].url;  // --api-root's, else /api/json, under the prefix
   const select = document.getElementById("curl-function");
   select.replaceChildren(...Object.keys(document_.paths).map((path) =>
     el("option", {}, path.replace(/^\/|\/$/g, ""))));
   select.value = "recording/groups/list";
 }
 
+let apiRoot = "/api/json";
+
 function showCurl() {
   const user = document.getElementById("curl-user").selectedOptions[0];
   const fn = document.getElementById("curl-function").value;
   if (!user || !fn) return;
   const query = `auth_username=${encodeURIComponent(user.value)};auth_password=${encodeURIComponent(user.dataset.password)}`;
-  document.getElementById("curl").textContent = `curl '${location.origin}/api/json/${fn}/?${query}'`;
+  document.getElementById("curl").textContent = `curl '${location.origin}${apiRoot}/${fn}/?${query}'`;
 }
 
 async function copyCurl() {
