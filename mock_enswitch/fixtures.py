@@ -343,7 +343,7 @@ def _check_references(directory: Path, records: dict, ids: dict) -> None:
     for kind, reference in REFERENCES:
         field, target = reference.field, reference.target
         for index, record in enumerate(records[kind]):
-            value = record[field]
+            value = record.get(field, reference.none)  # an optional field left out names none
             if reference.none is not None and value == reference.none:
                 continue
             if value not in ids[target]:

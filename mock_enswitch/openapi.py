@@ -243,6 +243,9 @@ def data_schema(record: Record) -> dict[str, Any]:
     }
     if not record.many:
         return row
+    if record.values:
+        first = record.fields[0]
+        row = {"type": first.type, "description": first.description}
     rows = {"type": "array", "items": row}
     if not record.countable:
         return rows

@@ -152,6 +152,7 @@ class Service:
             self._db.replace_all(fresh.directory, fresh.families, self._seed_meta(fresh))
             self.switch.clock.reset()
             self.switch.outbox.clear()
+            self.switch.texts.clear()
             self.switch.events.clear()
             self.switch.far_ends.clear()
             unsettled(self.switch)

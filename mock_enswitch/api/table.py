@@ -102,6 +102,9 @@ class Record:
     complete: bool = True
     countable: bool = False
     """A list that answers {"count": N} instead of its rows when called with count=1."""
+    values: bool = False
+    """A list of plain values (the first field's type), not of objects: numbers/available/list's
+    array of number strings."""
 
     def at(self, version: Version) -> Record:
         return dataclasses.replace(self, fields=tuple(f for f in self.fields if f.at(version)))

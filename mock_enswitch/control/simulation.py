@@ -131,6 +131,16 @@ def emails():
     )
 
 
+@blueprint.get("/messages")
+def text_messages():
+    """The text messages sent (messages/text/send), as received, oldest first; `?to=N` only
+    those to cnumber N."""
+    to = request.args.get("to")
+    return jsonify(
+        messages=service().on_switch(lambda switch: switch.texts.messages(to, "cnumber"))
+    )
+
+
 @blueprint.get("/recordings")
 def list_recordings():
     def every(switch):

@@ -52,9 +52,20 @@ class Events:
 
     def emit(self, event: str, call: dict, at: float, **extra: Any) -> dict:
         """Make the event `event` of `call` at `at` on the mock clock, keep it, tell listeners."""
+        return self.emit_fields(CALL, event, at, {**fields(event, call, at), **extra})
+
+    def emit_fields(self, kind: str, event: str, at: float, given: dict) -> dict:
+        """An event of class `kind` (a text message's) with these fields: kept, told."""
         with self._lock:
             self.sequence += 1
-            made = {"id": self.sequence, **fields(event, call, at), **extra, "deliveries": []}
+            made = {
+                "id": self.sequence,
+                "class": kind,
+                "event": event,
+                "timestamp": f"{at:.6f}",
+                **given,
+                "deliveries": [],
+            }
             if len(self._events) == self._events.maxlen:
                 self.dropped += 1
             self._events.append(made)

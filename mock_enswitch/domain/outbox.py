@@ -18,9 +18,10 @@ class Outbox:
         with self._lock:
             self._messages.append(message)
 
-    def messages(self, to: str | None = None) -> list[dict]:
+    def messages(self, to: str | None = None, field: str = "to") -> list[dict]:
+        """What was sent, oldest first; only to `to` (in `field`) when given."""
         with self._lock:
-            return [dict(m) for m in self._messages if to is None or m["to"] == to]
+            return [dict(m) for m in self._messages if to is None or m[field] == to]
 
     def clear(self) -> None:
         with self._lock:

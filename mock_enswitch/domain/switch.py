@@ -23,6 +23,8 @@ class Switch:
     """Enswitch keeps its signing key in the database; ours lives as long as the process unless set."""
     clock: Clock = field(default_factory=Clock)
     outbox: Outbox = field(default_factory=Outbox)
+    texts: Outbox = field(default_factory=Outbox)
+    """The text messages sent (messages/text/send), as received: `/_mock/messages`."""
     events: Events = field(default_factory=Events)
     """What the switch's calls have pushed (events.py), and the answers still to come."""
     far_ends: FarEnds = field(default_factory=FarEnds)

@@ -14,6 +14,8 @@ from .clicktocall import family as clicktocall
 from .customers import family as customers
 from .groups import family as groups
 from .kinds import DECIMAL, INT, TEXT, TEXTS, URL, Family, Records, Reference
+from .messages import family as messages
+from .numbers import family as numbers
 from .phones import family as phones
 from .recordings import family as recordings
 from .transactions import family as transactions
@@ -79,6 +81,8 @@ FAMILIES: tuple[Family, ...] = (
     users.FAMILY,
     customers.FAMILY,
     transactions.FAMILY,
+    numbers.FAMILY,
+    messages.FAMILY,
 )
 """The families served, one line each, in seeding order (a line names a record group, so groups
 come before lines; recordings before the call records derived from them)."""

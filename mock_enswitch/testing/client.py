@@ -259,6 +259,11 @@ class Enswitch:
         """What the switch has mailed since the last reset, oldest first."""
         return self.control("GET", "emails" + (f"?{urlencode({'to': to})}" if to else ""))["emails"]
 
+    def messages(self, to: str | None = None) -> list[dict]:
+        """The text messages sent since the last reset, as received, oldest first."""
+        query = f"?{urlencode({'to': to})}" if to else ""
+        return self.control("GET", "messages" + query)["messages"]
+
     def recordings(self) -> list[dict]:
         """Every stored recording (not expired), whoever owns it, as list rows."""
         return self.control("GET", "recordings")["recordings"]

@@ -1,0 +1,1 @@
+"""Text messages: messages/text/send, kept in the switch's message outbox."""

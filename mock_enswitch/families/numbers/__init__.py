@@ -1,0 +1,1 @@
+"""Numbers: a pool of numbers per inbound group, purchased, updated and released."""

@@ -1,0 +1,202 @@
+"""Numbers: a pool of numbers per inbound group (numbers.json), bought by customers, updated by
+their owners, and released back to the pool.
+
+Sources: ../shared/clients.md section 5 and the guide's pages [DOC 3.13-4.4]: numbers/available
+/list and /get, numbers/purchase ("administrator or wholesale"; 204; 3.14 added `ingroup`, for
+porting), numbers/update (the customer fields; 204), numbers/list and numbers/get. Our decisions
+where the pages are silent or were not found (numbers/delete's page) [GAP/INFER]:
+
+- A number's fields: id, number (a string of digits), ingroup, class, customer (0: in the pool,
+  available), description, dtype, dnumber, owner. Only the pool's numbers are for sale: no
+  vendor or porting is simulated, so a number not in numbers.json does not exist (404 where a
+  page has one, else a 400 naming `number`).
+- numbers/available/list: the available numbers of `ingroup` (a group no number is in: 400 naming
+  `ingroup`), of `class` (0: any), `count` of them (1 to 1000), `preferred` first when
+  available, then those the caller's customer had before (with a login), then by number.
+- numbers/purchase: a number in use is a 400 naming `number`; it becomes the customer's, with
+  its fields as the pool had them. numbers/delete (administrator or wholesale, as purchase)
+  releases it: back to the pool, its customer fields cleared, and the customer noted as having
+  had it (available/list prefers it for them). 204 both.
+- numbers/update, numbers/delete and numbers/get: a number that is not the caller's customer's
+  (or in reach) is a 404. numbers/get without a login finds only numbers in the pool [DOC].
+- Where a login is optional (numbers/available/list, numbers/get), credentials that are given
+  but wrong are a 401, as everywhere (the pages list no 401: they do not say).
+- numbers/update changes description, dtype, dnumber and owner (a user of the customer, or 0);
+  the guide's other fields (fax, music, languages...) are taken and changed as given when the
+  mock has them, else ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...domain.access import RequestContext
+from ...domain.errors import BadRequest, NotFound
+from ...domain.listing import ordered, page
+from ...store.database import Collection, Database
+from ...store.indexes import Index
+
+KIND = "numbers"
+NOT_FOUND = "The number does not exist, or you do not have permission to view it."
+NOT_YOURS = "The number does not exist, or you do not have permission to update it."
+POOL = 0
+FIELDS = ("id", "number", "ingroup", "class", "customer", "description", "dtype", "dnumber",
+          "owner")  # fmt: skip
+NUMBERS = frozenset({"id", "ingroup", "class", "customer", "owner"})
+CUSTOMER_FIELDS = {"description": "", "dtype": "", "dnumber": "", "owner": 0}
+"""What a customer sets (numbers/update), and what a release clears."""
+SORTS = ("destination", "dnumber", "number")
+
+
+def collection(db: Database) -> Collection:
+    return db.collection(KIND, (Index("number", "number"), Index("customer", "customer")))
+
+
+def by_number(db: Database, number: str) -> dict | None:
+    found = collection(db).select("number", number)
+    return found[0] if found else None
+
+
+def present(number: dict) -> dict[str, Any]:
+    return {name: number.get(name, "" if name not in NUMBERS else 0) for name in FIELDS}
+
+
+class Anyone:
+    """Functions whose login is optional: the caller's customer if logged in, else none."""
+
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
+        customer = call.caller.customer if call.caller else 0
+        return customer, customer
+
+
+class Owned:
+    """A `number` of a customer in the caller's reach; else 404 in the function's words."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
+        number = by_number(call.switch.db, values.pop("number"))
+        if number is None or number["customer"] == POOL:
+            raise NotFound(self.message)
+        if number["customer"] not in call.caller.reach:
+            raise NotFound(self.message)
+        return number["customer"], number
+
+
+ANYONE = Anyone()
+OWNED_UPDATE = Owned(NOT_YOURS)
+
+
+def no_login(raw) -> bool:
+    """Authentication is optional: without credentials the caller is nobody."""
+    return not (raw.get("auth_username") or raw.get("auth_token"))
+
+
+def available_list(call: RequestContext, values: dict) -> list[str]:
+    numbers = collection(call.switch.db).all()
+    group = values["ingroup"]
+    if not any(n["ingroup"] == group for n in numbers):
+        raise BadRequest("ingroup", f"No inbound group {group} has numbers.")
+    pool = [
+        n
+        for n in numbers
+        if n["ingroup"] == group and n["customer"] == POOL
+        and (not values["class"] or n["class"] == values["class"])
+    ]  # fmt: skip
+    customer = values.get("customer", call.target) if call.caller else 0  # with a login only
+    preferred = values["preferred"]
+    pool.sort(
+        key=lambda n: (
+            n["number"] != preferred,
+            not (customer and customer in n.get("had", ())),
+            n["number"],
+        )
+    )
+    return [n["number"] for n in pool[: values["count"]]]
+
+
+def available_get(call: RequestContext, values: dict) -> dict:
+    number = by_number(call.switch.db, values["number"])
+    if number is None:
+        raise NotFound("The number does not exist, and cannot be created.")
+    if number["customer"] != POOL:
+        raise BadRequest("number", f"The number {values['number']} is in use.")
+    return present(number)
+
+
+def purchase(call: RequestContext, values: dict) -> None:
+    number = by_number(call.switch.db, values["number"])
+    if number is None:
+        raise BadRequest("number", f"The number {values['number']} is not for sale here.")
+    if number["customer"] != POOL:
+        raise BadRequest("number", f"The number {values['number']} is in use.")
+    if not call.validate_only:
+        collection(call.switch.db).update(number["id"], {"customer": call.target})
+
+
+def update(call: RequestContext, values: dict) -> None:
+    number = call.target
+    changes = {name: values[name] for name in CUSTOMER_FIELDS if name in values}
+    owner = changes.get("owner")
+    if owner:
+        person = call.switch.db.record("people", owner)
+        if person is None or person["customer"] != number["customer"]:
+            raise BadRequest("owner", f"{owner} is not a user of customer {number['customer']}.")
+    if changes and not call.validate_only:
+        collection(call.switch.db).update(number["id"], changes)
+
+
+def release(call: RequestContext, values: dict) -> None:
+    number = call.target
+    had = sorted({*number.get("had", ()), number["customer"]})
+    collection(call.switch.db).update(
+        number["id"], {**CUSTOMER_FIELDS, "customer": POOL, "had": had}
+    )
+
+
+def list_(call: RequestContext, values: dict) -> list[dict] | dict:
+    numbers = collection(call.switch.db).select("customer", call.target)
+    if values["count"]:
+        return {"count": len(numbers)}
+    sort = "dnumber" if values["sort"] == "destination" else values["sort"]
+    rows = [present(n) for n in sorted(numbers, key=lambda n: n["number"])]
+    return page(ordered(rows, {**values, "sort": sort}), values)
+
+
+def get(call: RequestContext, values: dict) -> dict:
+    number = by_number(call.switch.db, values["number"])
+    if number is None:
+        raise NotFound(NOT_FOUND)
+    if number["customer"] != POOL and (
+        call.caller is None or number["customer"] not in call.caller.reach
+    ):
+        raise NotFound(NOT_FOUND)
+    return present(number)
+
+
+# Fixtures: numbers.json.
+
+
+def from_fixture(record: dict, person: Callable[[int], dict | None], seeded: dict) -> dict:
+    """A fixture number: digits, unique; its customer fields defaulted; an owner a user of its
+    customer."""
+    for name in record:
+        if name not in FIELDS:
+            raise BadRequest(name, f"unknown field (known: {', '.join(FIELDS)})")
+    number = {"class": 1, "customer": POOL, **CUSTOMER_FIELDS, **record}
+    digits = number["number"]
+    if not (isinstance(digits, str) and digits.isdigit() and 4 <= len(digits) <= 20):
+        raise BadRequest("number", "must be a string of 4 to 20 digits")
+    if any(other["number"] == digits for other in seeded[KIND]):
+        raise BadRequest("number", f"another record holds {digits}")
+    for name, wanted in (("class", int), ("owner", int), ("description", str), ("dtype", str),
+                         ("dnumber", str)):  # fmt: skip
+        if not isinstance(number[name], wanted) or isinstance(number[name], bool):
+            raise BadRequest(name, f"must be {'an integer' if wanted is int else 'a string'}")
+    if number["owner"]:
+        owner = person(number["owner"])
+        if owner is None or owner["customer"] != number["customer"]:
+            raise BadRequest("owner", f"{number['owner']} is not a user of its customer")
+    return number
