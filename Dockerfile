@@ -1,5 +1,8 @@
 # mock-enswitch as a container: the Enswitch JSON API mock on port 8080, data on the /data volume.
-FROM python:3.11-slim
+# The base is a build argument: CI, which reaches no image registry, gives a local one
+# (tools/compose/setup-engine.sh); everyone else keeps the slim image.
+ARG BASE=python:3.11-slim
+FROM $BASE
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -67,7 +67,10 @@ def seconds(text: str) -> float:
 def test_command_port_and_health_check_agree():
     service, docker = compose_service(), dockerfile()
     assert service["command"] == exec_form(docker["CMD"][0])
-    assert service["healthcheck"]["test"] == ["CMD", *healthcheck_cmd()]
+    kind, shell = service["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"  # the form every engine runs (tests/test_compose_engine.py)
+    program, flag, code = shlex.split(shell)
+    assert (program, flag, code) == ("python3", *healthcheck_cmd()[1:])
     port = service["environment"]["MOCK_ENSWITCH_PORT"]
     assert docker_env()["MOCK_ENSWITCH_PORT"] == port
     assert docker["EXPOSE"] == [port]
@@ -87,10 +90,8 @@ def test_the_declared_service_becomes_healthy(tmp_path):
     command = service["command"]
     command = [str(BIN / command[0]), *command[1:]]  # the console script of this environment
     check = service["healthcheck"]
-    probe = [
-        sys.executable if check["test"][1] == "python" else check["test"][1],
-        *check["test"][2:],
-    ]
+    program, *rest = shlex.split(check["test"][1])  # CMD-SHELL: one shell line
+    probe = [sys.executable if program.startswith("python") else program, *rest]
     budget = seconds(check["start_period"]) + check["retries"] * seconds(check["interval"])
     log = tmp_path / "server.log"
     with log.open("w") as output:
