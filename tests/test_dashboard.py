@@ -96,6 +96,9 @@ def test_the_page_loads_every_view_without_console_errors(page):
         "Journal",
         "Fault rules",
         "E-mail outbox",
+        "Lines, calls and call records",
+        "Events",
+        "Balances, numbers and messages",
     ):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(page.locator('dd[data-fact="Enswitch version"]')).to_have_text("4.4")
@@ -158,6 +161,29 @@ def test_a_call_placed_from_the_form_is_recorded_and_listed(page):
     uniqueid = page.locator("#call-result").inner_text().split(":")[0]
     expect(page.locator(f'tr[data-uniqueid="{uniqueid}"]')).to_contain_text("7 s")
     expect(page.locator("#emails-table tbody tr")).to_have_count(1)  # Acme sales mails them
+
+
+def test_click_to_call_from_the_page_then_hang_up_from_it(page, server):
+    page.select_option("#make-user", "acme-admin")
+    page.select_option("#make-line", "1001")
+    page.click('#make-form button[type="submit"]')
+    expect(page.locator("#make-result")).to_contain_text("made as acme-admin")
+    rows = page.locator("#active-table tbody tr")
+    expect(rows).to_have_count(2, timeout=5000)  # both legs, answered at once
+    expect(page.locator("#events-table")).to_contain_text("answer")
+    rows.first.get_by_role("button", name="Hang up").click()
+    expect(page.locator("#make-result")).to_contain_text("hung up")
+    expect(page.locator("#cdrs-table tbody tr", has_text="1001").first).to_be_visible()
+    assert page.errors == []
+
+
+def test_balances_numbers_and_messages_are_shown(page, server):
+    call(server, "customers/balance/add", "id=3;amount=10;transaction=credit;description=Top-up")
+    call(server, "messages/text/send", "stype=phone;snumber=1001;cnumber=0412345678;message=Hi")
+    expect(page.locator("#balances-table")).to_contain_text("52.5 USD", timeout=5000)
+    expect(page.locator("#transactions-table")).to_contain_text("Top-up")
+    expect(page.locator("#numbers-table")).to_contain_text("2125550111")
+    expect(page.locator("#messages-table")).to_contain_text("0412345678")
 
 
 def test_the_clock_advances_from_the_overview(page):

@@ -8,14 +8,16 @@ without a new fixture directory or a second server. Same shapes and checks as th
                                       -> 201 {"id": N} (`id` may be given)
     PATCH  /_mock/customers/<id>      {"events_url": "http://..."} -> 204 (not for phones)
     DELETE /_mock/users/<id>          204; 400 while anything refers to it; 404 if none
+    GET    /_mock/records/<kind>      any kind as stored (cdrs, numbers, transactions...)
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from ..domain import editing
 from ..families.index import EDITABLE
+from ..families.index import KINDS as ALL_KINDS
 from ..fixtures import FixtureError
 from .views import guard, json_body, no_content, problem, service
 
@@ -33,6 +35,23 @@ def list_records(name: str):
     return jsonify(
         {name: service().on_switch(lambda switch: editing.records_of(switch.db, KINDS[name]))}
     )
+
+
+READABLE = {records.kind: records for records in ALL_KINDS}
+"""Every kind of stored record, by its name in the database (the read-only view below)."""
+
+
+@blueprint.get("/records/<kind>")
+def read_records(kind: str):
+    """The stored records of any kind (cdrs, numbers, transactions...), as stored, the newest
+    last; `?limit=N` keeps the last N (default 100): what the dashboard shows of each."""
+    if kind not in READABLE:
+        return problem(404, f"No kind of record {kind}; known: {', '.join(READABLE)}.", "kind")
+    limit = request.args.get("limit", "100")
+    if not limit.isdigit():
+        return problem(400, "limit must be a whole number.", "limit")
+    records = service().on_switch(lambda switch: editing.records_of(switch.db, kind))
+    return jsonify({kind: records[-int(limit):] if int(limit) else []})
 
 
 @blueprint.post(f"/<{EDITABLE_NAMES}:name>")

@@ -3,7 +3,7 @@
 "use strict";
 
 const POLL_MS = 1000;
-const state = { lastSeq: -1, journal: [], recordingsKey: null };
+const state = { lastSeq: -1, journal: [], recordingsKey: null, passwords: {} };
 
 async function api(method, path, body) {
   const options = { method, headers: {} };
@@ -264,14 +264,101 @@ async function showEmails() {
       el("td", {}, `${m.attachment.name} (${m.attachment.mimetype}, ${m.attachment.size} bytes)`))));
 }
 
+// Lines, calls in progress (hung up from here), call records, and click-to-call as a user.
+
+async function showCalls() {
+  const [{ calls }, { phones }, { cdrs }, { users }] = await Promise.all([
+    api("GET", "calls"), api("GET", "phones"), api("GET", "records/cdrs?limit=20"), api("GET", "users")]);
+  fill(document.querySelector("#active-table tbody"), calls.map((c) =>
+    el("tr", {}, el("td", {}, c.uniqueid), el("td", {}, c.callid || c.uniqueid), el("td", {}, c.phone),
+      el("td", {}, c.direction), el("td", {}, c.caller), el("td", {}, c.called), el("td", {}, when(c.start)),
+      el("td", {}, el("button", { class: "small danger", type: "button",
+        onclick: () => hangUp(c.uniqueid) }, "Hang up")))));
+  fill(document.querySelector("#lines-table tbody"), phones.map((p) =>
+    el("tr", {}, el("td", {}, p.name), el("td", {}, p.customer), el("td", {}, p.description),
+      el("td", {}, p.owner || ""), el("td", {}, p.recordgroup || ""))));
+  fill(document.querySelector("#cdrs-table tbody"), cdrs.slice().reverse().map((r) =>
+    el("tr", {}, el("td", {}, r.uniqueid), el("td", {}, r.customer), el("td", {}, r.phone || ""),
+      el("td", {}, r.direction), el("td", {}, r.caller), el("td", {}, r.called), el("td", {}, when(r.start)),
+      el("td", {}, r.answered ? `${Math.max(0, r.end - r.answered)} s` : "not answered"))));
+  keepOptions("make-line", phones.map((p) => [p.name, `${p.name} (customer ${p.customer})`]));
+  keepOptions("make-user", users.map((u) => [u.username, u.username]), "acme-admin");
+  state.passwords = Object.fromEntries(users.map((u) => [u.username, u.password]));
+}
+
+function keepOptions(id, options, preferred) {
+  const select = document.getElementById(id);
+  const chosen = select.value || preferred;
+  select.replaceChildren(...options.map(([value, text]) => el("option", { value }, text)));
+  if (chosen && options.some(([value]) => value === chosen)) select.value = chosen;
+}
+
+async function hangUp(uniqueid) {
+  try {
+    await api("DELETE", `calls/${encodeURIComponent(uniqueid)}`);
+    say("make-result", `Call ${uniqueid} hung up.`);
+  } catch (error) { say("make-result", error.message, true); }
+  await refreshAll();
+}
+
+async function makeCall(event) {
+  event.preventDefault();
+  const form = event.target;
+  const user = form.user.value;
+  const params = new URLSearchParams({ auth_username: user, auth_password: state.passwords[user] || "",
+    stype: "phone", snumber: form.snumber.value, cnumber: form.cnumber.value.trim(), wait: "1" });
+  if (form.answer.checked) { params.set("answer1", "1"); params.set("answer2", "1"); }
+  const response = await fetch(`${apiRoot}/calls/make/?${params}`);
+  const body = await response.json();
+  const first = body.responses[0];
+  if (String(first.code) === "200") say("make-result", `Call ${body.data.callid} made as ${user}.`);
+  else say("make-result", `${first.code}: ${first.message}`, true);
+  await refreshAll();
+}
+
+// Events, with their deliveries.
+
+async function showEvents() {
+  const { events } = await api("GET", "events");
+  fill(document.querySelector("#events-table tbody"), events.slice(-50).reverse().map((e) =>
+    el("tr", {}, el("td", {}, e.id), el("td", {}, when(Number(e.timestamp))), el("td", {}, e.class),
+      el("td", {}, e.event), el("td", {}, e.customer), el("td", {}, e.uniqueid || e.cnumber || ""),
+      el("td", {}, e.deliveries.length ? e.deliveries.map((d) =>
+        `#${d.attempt} ${d.status || d.error}`).join(", ") : "none"))));
+}
+
+// Balances, transactions, numbers, text messages.
+
+async function showBilling() {
+  const [{ customers }, { transactions }, { numbers }, { messages }] = await Promise.all([
+    api("GET", "customers"), api("GET", "records/transactions?limit=50"), api("GET", "records/numbers"),
+    api("GET", "messages")]);
+  fill(document.querySelector("#balances-table tbody"), customers.map((c) =>
+    el("tr", {}, el("td", {}, `${c.id} ${c.name}`), el("td", {}, `${c.balance || "0"} ${c.currency || "USD"}`),
+      el("td", {}, c.events_url || ""))));
+  fill(document.querySelector("#transactions-table tbody"), transactions.slice().reverse().map((t) =>
+    el("tr", {}, el("td", {}, when(t.time)), el("td", {}, t.customer), el("td", {}, t.type),
+      el("td", {}, `${t.amount} ${t.currency}`), el("td", {}, t.description))));
+  fill(document.querySelector("#numbers-table tbody"), numbers.map((n) =>
+    el("tr", {}, el("td", {}, n.number), el("td", {}, n.ingroup), el("td", {}, n.customer || "available"),
+      el("td", {}, n.description || ""), el("td", {}, n.dnumber ? `${n.dtype} ${n.dnumber}` : ""))));
+  fill(document.querySelector("#messages-table tbody"), messages.slice().reverse().map((m) =>
+    el("tr", {}, el("td", {}, when(m.time)), el("td", {}, m.customer), el("td", {}, m.snumber),
+      el("td", {}, m.cnumber), el("td", {}, m.message))));
+}
+
 // Refreshing.
 
 async function refreshAll() {
-  await Promise.all([showOverview(), showDirectory(), showRecordings(), showJournal(), showFaults(), showEmails()]);
+  await Promise.all([showOverview(), showDirectory(), showRecordings(), showJournal(), showFaults(), showEmails(),
+    showCalls(), showEvents(), showBilling()]);
 }
 
 async function poll() {
-  try { await Promise.all([showOverview(), showJournal(), showFaults(), showEmails(), showRecordings()]); }
+  try {
+    await Promise.all([showOverview(), showJournal(), showFaults(), showEmails(), showRecordings(),
+      showCalls(), showEvents(), showBilling()]);
+  }
   catch (error) { say("overview-message", "The mock does not answer: " + error.message, true); }
   setTimeout(poll, POLL_MS);
 }
@@ -284,6 +371,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("curl-copy").addEventListener("click", copyCurl);
   document.getElementById("call-form").addEventListener("submit", placeCall);
   document.getElementById("fault-form").addEventListener("submit", addFault);
+  document.getElementById("make-form").addEventListener("submit", makeCall);
   for (const id of ["filter-function", "filter-user", "filter-code"]) {
     document.getElementById(id).addEventListener("input", renderJournal);
   }

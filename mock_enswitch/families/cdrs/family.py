@@ -13,4 +13,5 @@ FAMILY = Family(
     Records(rules.KIND, "call record", None),
     derive=lambda seeded: rules.from_recordings(seeded["recordings"], seeded["phones"]),
     on_call_end=rules.record_call,
+    stored=rules.collection,
 )
