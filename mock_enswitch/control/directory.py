@@ -51,7 +51,7 @@ def read_records(kind: str):
     if not limit.isdigit():
         return problem(400, "limit must be a whole number.", "limit")
     records = service().on_switch(lambda switch: editing.records_of(switch.db, kind))
-    return jsonify({kind: records[-int(limit):] if int(limit) else []})
+    return jsonify({kind: records[-int(limit) :] if int(limit) else []})
 
 
 @blueprint.post(f"/<{EDITABLE_NAMES}:name>")
