@@ -21,6 +21,7 @@ from .testing import Enswitch, EventReceiver, MockServer, fixture_passwords
 
 DEFAULT_USER = "acme-admin"
 MARKER = "enswitch_fixtures"
+STRICT = "enswitch_strict"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +44,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="The `enswitch` fixture asks for envelope codes as JSON numbers.",
     )
     parser.addini(
+        "enswitch_strict",
+        "Fail a test whose client called a function the mock does not serve or that does not "
+        "exist (per test: @pytest.mark.enswitch_strict, or enswitch.strict()).",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
         "enswitch_numeric_codes",
         "The `enswitch` fixture asks for envelope codes as JSON numbers.",
         type="bool",
@@ -51,6 +59,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{STRICT}: fail the test if its client called a function the mock does not serve or "
+        "that does not exist.",
+    )
     config.addinivalue_line(
         "markers",
         f"{MARKER}(directory): seed the mock-enswitch server of these tests from another fixture "
@@ -94,13 +107,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
     client = getattr(item, "funcargs", {}).get("enswitch")
-    if report.when != "call" or not report.failed or not isinstance(client, Enswitch):
+    if report.when != "call" or not isinstance(client, Enswitch):
+        return
+    if report.passed and client.strict_mode:
+        fail_if_unserved(report, client)
+    if not report.failed:
         return
     try:
         story = client.story()
     except Exception as error:  # the server is gone: say so rather than hide the test's failure
         story = f"(the mock could not be asked what happened: {error})"
     report.sections.append(("mock-enswitch: what this test did", story))
+
+
+def fail_if_unserved(report: pytest.TestReport, client: Enswitch) -> None:
+    """Strict mode: a test whose client called a function the mock does not serve, or no
+    function at all, fails, naming each such call (respx's assert_all_mocked)."""
+    try:
+        calls = client.unserved_calls()
+    except Exception as error:
+        calls = [f"(the mock could not be asked: {error})"]
+    if calls:
+        report.outcome = "failed"
+        report.longrepr = (
+            "mock-enswitch strict mode: the client called what the mock does not serve:\n  "
+            + "\n  ".join(calls)
+        )
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +166,9 @@ def enswitch(request: pytest.FixtureRequest, enswitch_servers) -> Enswitch:
         server.url, fixture_passwords(server.fixtures_dir), DEFAULT_USER, bool(numeric)
     )
     client.reset()
+    client.strict_mode = bool(
+        request.node.get_closest_marker(STRICT) or request.config.getini("enswitch_strict")
+    )
     yield client
     client.cleanup()
 

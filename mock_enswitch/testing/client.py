@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from ..fixtures import FILES
 from ..logs import escaped
+from .assertions import check_called, matches, unserved
 
 
 def fixture_passwords(fixtures_dir: Path) -> dict[str, str]:
@@ -42,6 +43,7 @@ class Enswitch:
         self._fixture_users = dict(users)
         self.default_user = default_user if default_user in self.users else None
         self._added: list[int] = []
+        self.strict_mode = False
 
     # The Enswitch API.
 
@@ -150,6 +152,32 @@ class Enswitch:
         """The journal of calls, oldest first, passwords shown as ***."""
         query = urlencode({k: v for k, v in (("function", function), ("user", user)) if v})
         return self.control("GET", "requests" + (f"?{query}" if query else ""))["requests"]
+
+    # What the client called, asserted (the journal of this test).
+
+    def calls(self, function: str, user: str | None = None, **params: Any) -> list[dict]:
+        """The calls of `function` since the reset (by `user`, with each of `params` equal, as
+        text), oldest first: journal entries (method, params masked, user, code, fault)."""
+        return [e for e in self.requests() or [] if matches(e, function, user, params)]
+
+    def assert_called(
+        self, function: str, times: int | None = None, user: str | None = None, **params: Any
+    ) -> list[dict]:
+        """Fail unless `function` was called (`times` times exactly, if given) by `user` with
+        `params`; the message shows the near misses. Returns the matching calls."""
+        return check_called(self.requests() or [], function, times, user, params)
+
+    def assert_not_called(self, function: str, **params: Any) -> None:
+        self.assert_called(function, 0, **params)
+
+    def strict(self) -> None:
+        """Fail this test, at its end, if the client called a function the mock does not serve
+        or that does not exist (the `enswitch_strict` marker and ini option do the same)."""
+        self.strict_mode = True
+
+    def unserved_calls(self) -> list[str]:
+        served = {row["function"] for row in self.control("GET", "functions")["served"]}
+        return unserved(self.requests() or [], served)
 
     def groups(self) -> list[dict]:
         """Every stored record group, whoever owns it."""
