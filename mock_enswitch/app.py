@@ -16,9 +16,11 @@ from .config import Config
 from .control.dashboard import blueprint as dashboard_blueprint
 from .control.directory import blueprint as directory_blueprint
 from .control.front import blueprint as front_blueprint
+from .control.namespaces import blueprint as namespaces_blueprint
 from .control.simulation import blueprint as simulation_blueprint
 from .control.views import blueprint as control_blueprint
 from .control.views import problem
+from .namespaces import Namespaces, namespaced
 from .service import Service
 from .store.logstorage import StorageFailed
 from .surfaces import API_ROOT, CONTROL_ROOT, INTERNAL_ERROR, STORAGE_FAILED, is_control
@@ -37,13 +39,19 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(simulation_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(directory_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(dashboard_blueprint, url_prefix=CONTROL_ROOT)
+    app.register_blueprint(namespaces_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(front_blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)
     api = EnswitchApi(service)
     roots = api_roots(config)
-    app.wsgi_app = merged_slashes(DispatcherMiddleware(app.wsgi_app, dict.fromkeys(roots, api)))
+    namespaces = app.extensions["mock_enswitch_namespaces"] = Namespaces(
+        service, config.max_namespaces
+    )
+    app.wsgi_app = merged_slashes(
+        namespaced(DispatcherMiddleware(app.wsgi_app, dict.fromkeys(roots, api)), namespaces)
+    )
     return app
 
 

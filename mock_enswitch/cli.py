@@ -246,6 +246,14 @@ class EnvironmentNamingCommand(click.Command):
     help="Calls kept in the request journal (oldest dropped).",
 )
 @click.option(
+    "--max-namespaces",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar=env("max_namespaces"),
+    help="Namespaces (/ns/NAME/...) kept at once; one more drops the least recently used.",
+)
+@click.option(
     "--threads",
     default=8,
     show_default=True,
@@ -306,8 +314,11 @@ def run(config: Config) -> None:
         raise click.ClickException("start interrupted; the database was left as it was") from None
     server.application = app
     service = app.extensions["mock_enswitch"]
-    server.attach(service, config.events_authkey)
-    server.serve_waiting_calls_on_threads(lambda: service.faults.may_delay)
+    server.attach(service, config.events_authkey, app.extensions["mock_enswitch_namespaces"])
+    namespaces = app.extensions["mock_enswitch_namespaces"]
+    server.serve_waiting_calls_on_threads(
+        lambda: service.faults.may_delay or namespaces.may_delay()
+    )
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
     host, port = server.effective_host, server.effective_port

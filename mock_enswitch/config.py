@@ -53,6 +53,8 @@ class Config:
     events_authkey: str | None = None
     """The key of the events websocket (`/events/websocket/?authkey=KEY`); None: it is closed."""
     journal_size: int = 1000
+    max_namespaces: int = 100
+    """Namespaces (`/ns/<name>/...`) kept at once; one more drops the least recently used."""
     max_body_size: int = 4 * 1024 * 1024
     """Bytes a request body may have; larger ones are refused (413) before they are read."""
     host: str = "127.0.0.1"

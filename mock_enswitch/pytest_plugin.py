@@ -13,6 +13,9 @@ test a server seeded from another fixture directory (one server per directory pe
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "enswitch_fixtures",
         "Fixture directory for the mock-enswitch test server (relative to the ini file).",
         default=None,
+    )
+    group.addoption(
+        "--enswitch-url",
+        metavar="URL",
+        default=None,
+        help="Use this running mock-enswitch server (e.g. a compose service) instead of starting "
+        "one: each test gets a namespace of its own. Env: MOCK_ENSWITCH_URL.",
+    )
+    parser.addini("enswitch_url", "A running mock-enswitch server to use (see --enswitch-url).")
+    group.addoption(
+        "--enswitch-token",
+        metavar="TOKEN",
+        default=None,
+        help="The control token of the running server (--control-token). "
+        "Env: MOCK_ENSWITCH_CONTROL_TOKEN.",
     )
     group.addoption(
         "--enswitch-numeric-codes",
@@ -148,9 +166,32 @@ def enswitch_server(enswitch_servers, pytestconfig) -> MockServer:
     return enswitch_servers.get(configured_dir(pytestconfig))
 
 
+def running_url(config: pytest.Config) -> str | None:
+    """The running server to use, if any: --enswitch-url, the ini's, or MOCK_ENSWITCH_URL."""
+    url = (
+        config.getoption("enswitch_url")
+        or config.getini("enswitch_url")
+        or os.environ.get("MOCK_ENSWITCH_URL")
+    )
+    return url.rstrip("/") if url else None
+
+
+def namespace_for(request: pytest.FixtureRequest) -> str:
+    """A namespace name unique to this worker and test: `pytest-gw0-<digest of the test id>`
+    (the server allows 1-64 of A-Z a-z 0-9 . _ -)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    digest = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+    return f"pytest-{worker}-{digest}-{os.getpid()}"
+
+
 @pytest.fixture
 def enswitch(request: pytest.FixtureRequest, enswitch_servers) -> Enswitch:
-    """A clean mock for this test: data, fault rules and journal reset before it starts."""
+    """A clean mock for this test: data, fault rules and journal reset before it starts; with
+    a running server (--enswitch-url), a namespace of its own, dropped after the test."""
+    url = running_url(request.config)
+    if url is not None:
+        yield from in_a_namespace(request, url)
+        return
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
         directory = Path(marker.args[0])
@@ -159,18 +200,50 @@ def enswitch(request: pytest.FixtureRequest, enswitch_servers) -> Enswitch:
     else:
         directory = configured_dir(request.config)
     server = enswitch_servers.get(directory)
-    numeric = request.config.getoption("enswitch_numeric_codes") or request.config.getini(
-        "enswitch_numeric_codes"
-    )
     client = Enswitch(
-        server.url, fixture_passwords(server.fixtures_dir), DEFAULT_USER, bool(numeric)
+        server.url,
+        fixture_passwords(server.fixtures_dir),
+        DEFAULT_USER,
+        numeric_codes(request.config),
     )
     client.reset()
-    client.strict_mode = bool(
-        request.node.get_closest_marker(STRICT) or request.config.getini("enswitch_strict")
-    )
+    client.strict_mode = is_strict(request)
     yield client
     client.cleanup()
+
+
+def is_strict(request: pytest.FixtureRequest) -> bool:
+    return bool(request.node.get_closest_marker(STRICT) or request.config.getini("enswitch_strict"))
+
+
+def in_a_namespace(request: pytest.FixtureRequest, url: str):
+    """The `enswitch` client of a test on a running server: in a fresh namespace, its users read
+    from the server (its fixtures may not be ours), dropped after the test."""
+    token = request.config.getoption("enswitch_token") or os.environ.get(
+        "MOCK_ENSWITCH_CONTROL_TOKEN"
+    )
+    name = namespace_for(request)
+    root = Enswitch(url, {})
+    root.token = token
+    client = Enswitch(f"{url}/ns/{name}", {}, numeric_codes=numeric_codes(request.config))
+    client.token = token
+    client.reset()  # made on first use; a leftover of an interrupted run is emptied
+    users = {u["username"]: u["password"] for u in client.control("GET", "users")["users"]}
+    client.users, client._fixture_users = dict(users), dict(users)
+    client.default_user = DEFAULT_USER if DEFAULT_USER in users else None
+    client.strict_mode = is_strict(request)
+    try:
+        yield client
+        client.cleanup()
+    finally:
+        with contextlib.suppress(ValueError):  # dropped already (the server's limit)
+            root.control("DELETE", f"namespaces/{name}")
+
+
+def numeric_codes(config: pytest.Config) -> bool:
+    return bool(
+        config.getoption("enswitch_numeric_codes") or config.getini("enswitch_numeric_codes")
+    )
 
 
 @pytest.fixture

@@ -335,9 +335,10 @@ class Server:
     def application(self, app: Callable) -> None:
         self.bridge.app = app
 
-    def attach(self, service, events_authkey: str | None) -> None:
-        """The running mock: its events are pushed (to URLs, on the websocket) once it serves."""
-        self.live.attach(service, events_authkey)
+    def attach(self, service, events_authkey: str | None, namespaces) -> None:
+        """The running mock: its events, and its namespaces', are pushed (to URLs, on the
+        websocket) once it serves."""
+        self.live.attach(service, events_authkey, namespaces)
 
     def serve_waiting_calls_on_threads(self, may_wait: Callable[[], bool]) -> None:
         """`may_wait()`: whether calls may sleep now (a delay rule in force): those run on

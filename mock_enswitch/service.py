@@ -37,7 +37,9 @@ log = logging.getLogger("mock_enswitch")
 
 
 class Service:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, seeds: SeedCache | None = None) -> None:
+        """`seeds`: a fixture directory's seed already read (a namespace shares its server's:
+        namespaces.py), else read here."""
         self.version = resolve_version(config)
         self.config = config = dataclasses.replace(
             config, enswitch_version=format_version(self.version)
@@ -48,7 +50,7 @@ class Service:
             if (served := function.at(self.version)) is not None
         }
         self.fixtures_dir = config.fixtures_dir or DEFAULT_DIR
-        self._seeds = SeedCache(self.fixtures_dir)
+        self._seeds = seeds or SeedCache(self.fixtures_dir)
         first = self._seeds.seed()  # checked before the database is opened or touched
         self.served = {
             path: frozenset(param.name for param in function.params)

@@ -304,3 +304,21 @@ def test_a_ringing_call_steered_busy_ends_unanswered(api, control):
     assert made[-1]["answered"] == 0
     control("POST", "clock", {"advance": 60})  # leg 2 never rings
     assert len(events(control, callid=callid)) == 3
+
+
+def test_a_namespaces_calls_push_to_its_own_customers_and_its_own_websocket(server):
+    spaced = Enswitch(f"{server.url}/ns/events-a", fixture_passwords(DEFAULT_DIR), "acme-admin")
+    plain = Enswitch(server.url, fixture_passwords(DEFAULT_DIR), "acme-admin")
+    plain.reset()
+    base = server.url.replace("http://", "ws://") + "/events/websocket/?authkey=s3cret-key"
+    with EventReceiver() as receiver, connect(base + "&namespace=events-a", open_timeout=5) as ws:
+        spaced.send_events_to(3, receiver.url)
+        plain.place_call(phone="1001")  # the default namespace: its customer 3 has no URL
+        spaced.place_call(phone="1001")
+        receiver.wait_for(event="end")
+        frames = [json.loads(ws.recv(timeout=5)) for _ in range(4)]
+    assert [e["event"] for e in receiver.events] == ["start", "route", "answer", "end"]
+    assert {f["uniqueid"] for f in frames} == {receiver.events[0]["uniqueid"]}
+    assert len(plain.events()) == 4 and len(spaced.events()) == 4
+    with pytest.raises(InvalidStatus):
+        connect(base + "&namespace=bad%20name", open_timeout=5)

@@ -28,6 +28,7 @@ from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
 from ..journal import masked
 from ..logs import CALLS_LOGGER, call_line
+from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..store.logstorage import StorageFailed
 from ..surfaces import INTERNAL_ERROR, STORAGE_FAILED
 from .dispatch import dispatch
@@ -66,17 +67,19 @@ class Exchange:
 
 
 class EnswitchApi:
-    """The WSGI app of the Enswitch API for one `Service`."""
+    """The WSGI app of the Enswitch API for one `Service` (the default namespace), or for the
+    namespace the request names (namespaces.py puts its Service in the environ)."""
 
     def __init__(self, service: Service) -> None:
-        self.service = service
+        self.root = service
 
     def __call__(self, environ: dict, start_response):
+        service = environ.get(NAMESPACE_SERVICE) or self.root
         request = Request(environ)
-        request.max_content_length = self.service.config.max_body_size
-        return self.respond(request)(environ, start_response)
+        request.max_content_length = service.config.max_body_size
+        return self.respond(service, request)(environ, start_response)
 
-    def respond(self, request: Request) -> Response:
+    def respond(self, service: Service, request: Request) -> Response:
         if request.method not in METHODS:
             return failure(405, f"The method {request.method} is not allowed.", ALLOW)
         if request.method == "OPTIONS":
@@ -85,7 +88,7 @@ class EnswitchApi:
             request.path.strip("/"), request.method, request.script_root + request.path
         )
         try:
-            response = call_function(self.service, request, exchange)
+            response = call_function(service, request, exchange)
         except ApiError as error:
             response = reply(error_body(error))
         except HTTPException as error:  # a body too large, a malformed form
@@ -96,9 +99,9 @@ class EnswitchApi:
         except Exception:  # a bug of ours: the client still gets an envelope
             errors.exception("unexpected error on %s %s", request.method, exchange.path)
             response = failure(500, INTERNAL_ERROR)
-        if wants_numeric_codes(self.service.config.numeric_codes, request.environ):
+        if wants_numeric_codes(service.config.numeric_codes, request.environ):
             response = with_numeric_codes(response)
-        journal_and_log(self.service, exchange, response)
+        journal_and_log(service, exchange, response)
         return response
 
 

@@ -13,6 +13,7 @@ from ..families.groups import rules as groups
 from ..families.groups.rules import present
 from ..faults import RuleError, parse_rule
 from ..fixtures import FixtureError
+from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..openapi import document
 from ..surfaces import control_error
 from .guard import Refused, check
@@ -25,7 +26,9 @@ TOKEN_VIA_QUERY = "control_dashboard.page"
 
 
 def service():
-    return current_app.extensions["mock_enswitch"]
+    """The mock this request is for: its namespace's (`/ns/<name>/_mock/...`), else the
+    server's own."""
+    return request.environ.get(NAMESPACE_SERVICE) or current_app.extensions["mock_enswitch"]
 
 
 def problem(status: int, message: str, field: str = "") -> tuple[Response, int]:
@@ -146,7 +149,8 @@ def list_groups():
 def openapi_document():
     """The OpenAPI 3.1 document of the Enswitch API as this mock serves it (its version, prefix)."""
     mock = service()
-    return jsonify(document(mock.version, mock.config.path_prefix, mock.config.api_root))
+    prefix = request.script_root + mock.config.path_prefix  # /ns/<name> in a namespace
+    return jsonify(document(mock.version, prefix, mock.config.api_root))
 
 
 @blueprint.get("/functions")

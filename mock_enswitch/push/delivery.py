@@ -41,12 +41,11 @@ def wire(event: dict) -> dict[str, str]:
 
 
 class Delivery:
-    """The POSTs of the events to their customers' URLs: `tell(event)` from any thread (a
-    listener of `Events`), the sending on `loop`."""
+    """The POSTs of the events to their customers' URLs, for every mock the server holds (its
+    own and each namespace's: `watch`), the sending on `loop`."""
 
-    def __init__(self, events: Events, url_of: Callable[[dict], str]) -> None:
-        self.events = events
-        self.url_of = url_of
+    def __init__(self) -> None:
+        self.watched: list[tuple[Events, Callable[[dict], None]]] = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self.session: aiohttp.ClientSession | None = None
         self.queues: dict[str, asyncio.Queue] = {}
@@ -56,17 +55,34 @@ class Delivery:
         self.backoff = BACKOFF
         self.timeout = TIMEOUT
 
+    def watch(self, events: Events, url_of: Callable[[dict], str]) -> None:
+        """Deliver what `events` makes to `url_of(event)` ("" for nowhere): called under the
+        switch's lock, from any thread, it only hands the event on to the loop."""
+
+        def tell(event: dict) -> None:
+            url = url_of(event)
+            if url and self.loop is not None:
+                self.loop.call_soon_threadsafe(self._queue, url, event, events)
+
+        events.listeners.append(tell)
+        self.watched.append((events, tell))
+
+    def unwatch(self, events: Events) -> None:
+        for watched, tell in [pair for pair in self.watched if pair[0] is events]:
+            if tell in watched.listeners:
+                watched.listeners.remove(tell)
+            self.watched.remove((watched, tell))
+
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
         self.session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self.timeout),
             connector=aiohttp.TCPConnector(limit=0, force_close=False),
         )
-        self.events.listeners.append(self.tell)
 
     async def stop(self) -> None:
-        if self.tell in self.events.listeners:
-            self.events.listeners.remove(self.tell)
+        for events, _ in list(self.watched):
+            self.unwatch(events)
         for task in self.workers.values():
             task.cancel()
         await asyncio.gather(*self.workers.values(), return_exceptions=True)
@@ -74,33 +90,27 @@ class Delivery:
         if self.session is not None:
             await self.session.close()
 
-    def tell(self, event: dict) -> None:
-        """An event was made (under the switch's lock): its customer's URL, if any, gets it."""
-        url = self.url_of(event)
-        if url and self.loop is not None:
-            self.loop.call_soon_threadsafe(self._queue, url, event)
-
-    def _queue(self, url: str, event: dict) -> None:
+    def _queue(self, url: str, event: dict, events: Events) -> None:
         if self.pending >= MAX_PENDING:
             self.dropped += 1
-            self.events.note(event, {"url": url, "attempt": 0, "error": "dropped: queue full"})
+            events.note(event, {"url": url, "attempt": 0, "error": "dropped: queue full"})
             return
         queue = self.queues.get(url)
         if queue is None:
             queue = self.queues[url] = asyncio.Queue()
             self.workers[url] = asyncio.create_task(self._send_all(url, queue))
         self.pending += 1
-        queue.put_nowait(event)
+        queue.put_nowait((event, events))
 
     async def _send_all(self, url: str, queue: asyncio.Queue) -> None:
         while True:
-            event = await queue.get()
+            event, events = await queue.get()
             try:
-                await self._send(url, event)
+                await self._send(url, event, events)
             finally:
                 self.pending -= 1
 
-    async def _send(self, url: str, event: dict) -> None:
+    async def _send(self, url: str, event: dict, events: Events) -> None:
         body = wire(event)
         for attempt in range(1, len(self.backoff) + 2):
             outcome: dict = {"url": url, "attempt": attempt, "time": time.time()}
@@ -110,7 +120,7 @@ class Delivery:
                     outcome["status"] = reply.status
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as error:
                 outcome["error"] = describe(error)
-            self.events.note(event, outcome)
+            events.note(event, outcome)
             if outcome.get("status", 500) < 500 or attempt > len(self.backoff):
                 return
             await asyncio.sleep(self.backoff[attempt - 1])

@@ -20,6 +20,7 @@ from .delivery import Delivery
 from .websocket import PATH, EventsSocket
 
 if TYPE_CHECKING:
+    from ..namespaces import Namespaces
     from ..service import Service
 
 log = logging.getLogger("mock_enswitch")
@@ -36,19 +37,29 @@ class LiveApp:
         self.delivery: Delivery | None = None
         self.socket: EventsSocket | None = None
         self.ticker: asyncio.Task | None = None
+        self.namespaces: Namespaces | None = None
 
-    def attach(self, service: Service, authkey: str | None) -> None:
-        """The running mock, once made (before `serve`): its events go out from then on."""
+    def attach(self, service: Service, authkey: str | None, namespaces: Namespaces) -> None:
+        """The running mock, once made (before `serve`): its events, and each namespace's, go
+        out from then on."""
         self.service = service
-        events = service.switch.events
-        self.delivery = Delivery(events, self.url_of)
-        self.socket = EventsSocket(events, authkey)
-        service.push_state = self.state
+        self.namespaces = namespaces
+        self.delivery = Delivery()
+        self.socket = EventsSocket(
+            service.switch.events, authkey, lambda name: namespaces.get(name).switch.events
+        )
+        self.watch("", service)
+        namespaces.on_create.append(self.watch)
+        namespaces.on_drop.append(lambda name, gone: self.delivery.unwatch(gone.switch.events))
 
-    def url_of(self, event: dict) -> str:
-        """The customer's "Send events to URL" (read under the switch's lock, where events are
-        made)."""
-        return directory.events_url(self.service.switch.db, event.get("customer", 0))
+    def watch(self, name: str, service: Service) -> None:
+        """Deliver `service`'s events to its own customers' URLs."""
+        db = service.switch.db
+        # The customer's "Send events to URL", read under the switch's lock, where events are made.
+        self.delivery.watch(
+            service.switch.events, lambda event: directory.events_url(db, event.get("customer", 0))
+        )
+        service.push_state = self.state
 
     def state(self) -> dict:
         delivery = self.delivery.state() if self.delivery else {}
@@ -90,11 +101,12 @@ class LiveApp:
                 return
 
     async def tick(self) -> None:
-        switch = self.service.switch
         while True:
             await asyncio.sleep(TICK)
-            if switch.settle_after <= switch.now():
-                try:
-                    self.service.on_switch(lambda switch: None)
-                except Exception:  # a failed write says so on the next call too; keep ticking
-                    log.exception("the switch could not catch up with its clock")
+            for service in (self.service, *self.namespaces.services()):
+                switch = service.switch
+                if switch.settle_after <= switch.now():
+                    try:
+                        service.on_switch(lambda switch: None)
+                    except Exception:  # a failed write says so on the next call too
+                        log.exception("the switch could not catch up with its clock")

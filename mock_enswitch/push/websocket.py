@@ -7,7 +7,8 @@ all, and a wrong or missing key is refused before the handshake completes (HTTP 
 stream of every customer's calls is not what a server should serve by default. Each event is
 one JSON text frame with the fields a POST carries (delivery.wire). A client that does not read
 loses the oldest of its unsent frames past `BACKLOG` (counted in `/_mock/events`), so it never
-grows the server's memory. The protocol is uvicorn's websocket support, backed by `websockets`.
+grows the server's memory. `&namespace=NAME` streams that namespace's events instead of the
+server's own (namespaces.py). The protocol is uvicorn's websocket support, backed by `websockets`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from ..domain.events import Events
+from ..namespaces import NAME
 from .delivery import wire
 
 PATH = "/events/websocket/"
@@ -28,9 +30,13 @@ BACKLOG = 1000
 class EventsSocket:
     """The websockets open on the events stream."""
 
-    def __init__(self, events: Events, authkey: str | None) -> None:
+    def __init__(
+        self, events: Events, authkey: str | None, namespace: Callable[[str], Events]
+    ) -> None:
         self.events = events
         self.authkey = authkey
+        self.namespace = namespace
+        """A namespace's events by its name (`?namespace=NAME`; made on first use)."""
         self.open = 0
         self.dropped = 0
 
@@ -45,6 +51,11 @@ class EventsSocket:
         if not self.allowed(scope):
             await send({"type": "websocket.close", "code": 1008})
             return
+        name = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("namespace", [""])[0]
+        if name and not NAME.fullmatch(name):
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        events = self.namespace(name) if name else self.events
         loop = asyncio.get_running_loop()
         frames: asyncio.Queue[str] = asyncio.Queue()
 
@@ -53,7 +64,7 @@ class EventsSocket:
 
         await send({"type": "websocket.accept"})
         self.open += 1
-        self.events.listeners.append(tell)
+        events.listeners.append(tell)
         closed = asyncio.ensure_future(self._until_closed(receive))
         try:
             while not closed.done():
@@ -66,7 +77,8 @@ class EventsSocket:
         except OSError:
             pass  # the client went mid-frame
         finally:
-            self.events.listeners.remove(tell)
+            if tell in events.listeners:
+                events.listeners.remove(tell)
             self.open -= 1
             closed.cancel()
 

@@ -35,6 +35,8 @@ class Enswitch:
         numeric_codes: bool = False,
     ) -> None:
         self.url = url
+        self.token: str | None = None
+        """The control token of a server that wants one (`--control-token`)."""
         self.numeric_codes = numeric_codes
         """Ask for every envelope's `code` as a JSON number (X-Mock-Enswitch-Codes: numeric),
         as some deployments' clients expect; `call(..., codes="string")` for one call."""
@@ -107,7 +109,7 @@ class Enswitch:
             f"{self.url}/_mock/{path}",
             data=None if body is None else json.dumps(body).encode(),
             method=method,
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **self.token_header()},
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -116,6 +118,9 @@ class Enswitch:
             with error:
                 raise ValueError(f"{method} /_mock/{path}: {error.code} {error.read()!r}") from None
         return json.loads(text) if text else None
+
+    def token_header(self) -> dict[str, str]:
+        return {"X-Mock-Enswitch-Token": self.token} if self.token else {}
 
     def reset(self) -> None:
         """Data back to the fixtures, IDs restarted, no rules, empty journal."""
