@@ -1,6 +1,6 @@
 """`make bench`: P1 to P6 side by side in one run, with the machine and versions.
 
-    python benchmarks/run.py [--quick] [--only P1,P2,P3,P4,P5,P6] [--generator auto|wrk|python]
+    python benchmarks/run.py [--quick] [--only P1,...,P7] [--generator auto|wrk|python]
 
 P1  requests/s of recording/groups/create and update through `mock-enswitch serve` (file and
     memory mode) against a bare Flask endpoint answering the same envelope, on waitress (8
@@ -24,6 +24,7 @@ P4  call recordings: recording/recordings/list of 20 rows by time range with 1,0
 P5  call records: cdrs/list of 20 rows by time range with 1,000 and 100,000 stored call records
     (calls placed on line 1001, each with its recording), file and memory mode, in process.
 P6  events pushed to customers' URLs: see benchmarks/push_events.py.
+P7  namespaces: see benchmarks/namespace_costs.py.
 Absolute times drift on shared machines; read the ratios, which are measured in the same run.
 """
 
@@ -50,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bare_app  # noqa: E402
 import load  # noqa: E402
+import namespace_costs  # noqa: E402
 import push_events  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
@@ -622,7 +624,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter rounds (smoke run)")
     parser.add_argument(
-        "--only", default="P1,P2,P3,P4,P5,P6", help="parts to run, e.g. P1 or P2,P4"
+        "--only", default="P1,P2,P3,P4,P5,P6,P7", help="parts to run, e.g. P1 or P2,P4"
     )
     parser.add_argument(
         "--generator",
@@ -647,6 +649,8 @@ def main() -> None:
         p5(args.quick)
     if "P6" in parts:
         push_events.p6(generator, row, args.quick)
+    if "P7" in parts:
+        namespace_costs.p7(row, args.quick)
     print()
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for what, measured, ratio, goal in rows:
