@@ -231,3 +231,17 @@ def test_another_origin_cannot_drive_the_mock_from_a_page(browser, server):
         assert journal and journal[-1]["user"] == "owner"  # the page's requests did arrive
     finally:
         context.close()
+
+
+def test_a_long_journal_is_fetched_by_news_and_drawn_in_part(page, server):
+    for _ in range(230):
+        call(server, "user/login")
+    rows = page.locator("#journal-table tbody tr")
+    expect(rows).to_have_count(200, timeout=10000)
+    expect(page.locator("#journal-count")).to_contain_text("The latest 200 of 230 calls")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/_mock/requests" in r.url else None)
+    page.wait_for_timeout(2500)
+    assert asked and all("since=230" in url for url in asked)  # only what is new
+    call(server, "recording/groups/list")
+    expect(page.locator('#journal-table tbody tr[data-seq="231"]')).to_have_count(1, timeout=5000)

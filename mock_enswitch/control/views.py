@@ -124,9 +124,21 @@ def delete_faults():
 
 @blueprint.get("/requests")
 def list_requests():
+    """The journal, oldest first; `since=N` only the entries after entry N (`seq`), `limit=M`
+    at most the M oldest of those (a page polling for news asks for what it has not seen)."""
+    numbers = {}
+    for name in ("since", "limit"):
+        text = request.args.get(name, "")
+        if text and not text.isdigit():
+            return problem(400, f"{name} must be a whole number.", name)
+        numbers[name] = int(text) if text else None
     entries = service().journal.entries(
         function=request.args.get("function"), user=request.args.get("user")
     )
+    if numbers["since"] is not None:
+        entries = [entry for entry in entries if entry["seq"] > numbers["since"]]
+    if numbers["limit"] is not None:
+        entries = entries[: numbers["limit"]]
     return jsonify(requests=entries)
 
 

@@ -3,6 +3,8 @@
 "use strict";
 
 const POLL_MS = 1000;
+const JOURNAL_KEPT = 1000;  // the server's default journal size
+const JOURNAL_SHOWN = 200;  // rows drawn at once: a 1,000-call journal drawn whole was 34,000 px tall
 const state = { lastSeq: -1, journal: [], recordingsKey: null, passwords: {} };
 
 async function api(method, path, body) {
@@ -49,6 +51,7 @@ function when(seconds) {
 
 async function showOverview() {
   const o = await api("GET", "overview");
+  state.journalCount = o.counts.journal;
   const facts = [
     ["Enswitch version", o.enswitch_version],
     ["Up for", Math.round(o.uptime) + " s"],
@@ -182,12 +185,15 @@ async function placeCall(event) {
 
 // The journal.
 
+// Only what is new is fetched (`since`); the whole journal again only when it was cleared or
+// reset elsewhere (the overview counts fewer entries than the page holds).
 async function showJournal() {
-  const { requests } = await api("GET", "requests");
-  const last = requests.length ? requests[requests.length - 1].seq : 0;
-  if (last === state.lastSeq && requests.length === state.journal.length) return;
-  state.lastSeq = last;
-  state.journal = requests;
+  if (state.journalCount !== undefined && state.journalCount < state.journal.length) state.lastSeq = -1;
+  const since = state.lastSeq > 0 ? `?since=${state.lastSeq}` : "";
+  const { requests } = await api("GET", "requests" + since);
+  if (since && !requests.length) return;
+  state.journal = (since ? state.journal.concat(requests) : requests).slice(-JOURNAL_KEPT);
+  state.lastSeq = state.journal.length ? state.journal[state.journal.length - 1].seq : 0;
   renderJournal();
 }
 
@@ -195,8 +201,11 @@ function renderJournal() {
   const fn = document.getElementById("filter-function").value.trim();
   const user = document.getElementById("filter-user").value.trim();
   const code = document.getElementById("filter-code").value.trim();
-  const shown = state.journal.filter((e) => (!fn || e.function.includes(fn)) &&
+  const matching = state.journal.filter((e) => (!fn || e.function.includes(fn)) &&
     (!user || e.user.includes(user)) && (!code || String(e.code).startsWith(code)));
+  const shown = matching.slice(-JOURNAL_SHOWN);
+  say("journal-count", matching.length > shown.length
+    ? `The latest ${shown.length} of ${matching.length} calls (filter to see others).` : "");
   fill(document.querySelector("#journal-table tbody"), shown.slice().reverse().map((e) =>
     el("tr", { "data-seq": e.seq, onclick: () => showEntry(e) },
       el("td", {}, e.seq), el("td", {}, when(e.time)), el("td", {}, e.method),
