@@ -163,6 +163,48 @@ def test_the_compose_service_under_a_real_engine():
         )  # fmt: skip
         assert "client ok" in said
 
+        # Two jobs sharing the service, each in its own namespace, at the same time.
+        job = (
+            "import json, os, urllib.request\n"
+            "base = os.environ['ENSWITCH_URL']\n"
+            "def call(path):\n"
+            "    return json.load(urllib.request.urlopen(base + path, timeout=10))\n"
+            "call('recording/groups/create/?" + AUTH + ";name=' + os.environ['JOB'])\n"
+            "names = [g['name'] for g in call('recording/groups/list/?" + AUTH + "')['data']]\n"
+            "assert os.environ['JOB'] in names and os.environ['OTHER'] not in names, names\n"
+            "assert 'kept' not in names, names\n"
+            "print('job ok')\n"
+        )
+        jobs = [
+            subprocess.Popen(
+                [
+                    "podman",
+                    "run",
+                    "--rm",
+                    "--no-healthcheck",
+                    "--net",
+                    f"{project.name}_default",
+                    "-e",
+                    f"ENSWITCH_URL=http://{SERVICE}:8080/ns/{name}/api/json/",
+                    "-e",
+                    f"JOB={name}",
+                    "-e",
+                    f"OTHER={other}",
+                    project.image,
+                    "python3",
+                    "-c",
+                    job,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )  # fmt: skip
+            for name, other in (("job-a", "job-b"), ("job-b", "job-a"))
+        ]
+        for started in jobs:
+            said, _ = started.communicate(timeout=120)
+            assert started.returncode == 0 and "job ok" in said, said
+
         project.run("podman", "stop", "-t", "10", project.container)  # SIGTERM: a clean stop
         logs = subprocess.run(["podman", "logs", project.container], capture_output=True, text=True)
         assert "mock-enswitch stopped" in logs.stdout + logs.stderr
