@@ -123,7 +123,7 @@ class WsgiOnAsgi:
         length = environ.get("CONTENT_LENGTH", "")
         if not length and "HTTP_TRANSFER_ENCODING" not in environ:
             return b"", 0  # no body (a GET): no need to ask for one
-        if length.isdigit() and int(length) > self.max_body:
+        if length.isascii() and length.isdigit() and int(length) > self.max_body:
             return b"", int(length)
         pieces, size = [], 0
         more = True

@@ -45,7 +45,7 @@ def checked_root(value: str) -> str:
     root = checked_prefix(value)
     if value and not root:
         raise click.BadParameter("give a root like /pbx_api (not / alone)")
-    if root in ("/api/json", "/_mock") or root.startswith("/_mock/"):
+    if root in ("/api/json", "/_mock", "/ns") or root.startswith(("/_mock/", "/ns/")):
         raise click.BadParameter(f"{root} is taken: give another root, e.g. /pbx_api")
     return root
 

@@ -309,7 +309,7 @@ def _check_shape(
             TEXT: isinstance(value, str),
             TEXTS: isinstance(value, list) and all(isinstance(v, str) for v in value),
             URL: isinstance(value, str) and (value == "" or _is_url(value)),
-            DECIMAL: isinstance(value, str) and bool(DECIMAL_TEXT.match(value)),
+            DECIMAL: isinstance(value, str) and bool(DECIMAL_TEXT.fullmatch(value)),
         }[kind]
         if not fits or (name == "id" and value == 0):
             wanted = "a positive integer" if name == "id" else kind

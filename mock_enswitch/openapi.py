@@ -179,7 +179,8 @@ def value_schema(param: Param) -> dict[str, Any]:
     """A parameter's JSON Schema: type, enum, bounds, lengths, default."""
     schema: dict[str, Any] = {"type": param.type}
     if param.type == DECIMAL:  # text on the wire, as the amounts are in the rows
-        schema = {"type": "string", "format": "decimal", "pattern": DECIMAL_TEXT.pattern}
+        pattern = f"^(?:{DECIMAL_TEXT.pattern})$"
+        schema = {"type": "string", "format": "decimal", "pattern": pattern}
     if param.choices is not None:
         schema["enum"] = list(param.choices)
     for attribute, keyword in (

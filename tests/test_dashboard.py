@@ -245,3 +245,20 @@ def test_a_long_journal_is_fetched_by_news_and_drawn_in_part(page, server):
     assert asked and all("since=230" in url for url in asked)  # only what is new
     call(server, "recording/groups/list")
     expect(page.locator('#journal-table tbody tr[data-seq="231"]')).to_have_count(1, timeout=5000)
+
+
+def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, server):
+    call_in = f"{server.url}/ns/team-a/api/json/recording/groups/create/?{ADMIN};name=Team+A"
+    urllib.request.urlopen(call_in, timeout=10).read()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    opened.goto(f"{server.url}/ns/team-a/_mock/ui/")
+    opened.wait_for_selector("body[data-ready=yes]")
+    expect(opened.locator("#groups")).to_contain_text("Team A")
+    expect(opened.locator("#journal-table tbody tr")).to_have_count(1)
+    expect(opened.locator("#namespace")).to_have_value("team-a")
+    opened.select_option("#namespace", "")
+    opened.wait_for_url(f"{server.url}/_mock/ui/")
+    opened.wait_for_selector("body[data-ready=yes]")
+    expect(opened.locator("#groups")).not_to_contain_text("Team A")
+    context.close()

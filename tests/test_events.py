@@ -322,3 +322,34 @@ def test_a_namespaces_calls_push_to_its_own_customers_and_its_own_websocket(serv
     assert len(plain.events()) == 4 and len(spaced.events()) == 4
     with pytest.raises(InvalidStatus):
         connect(base + "&namespace=bad%20name", open_timeout=5)
+
+
+def test_a_ringing_call_that_hangs_up_before_its_answer_time_sends_no_answer(control):
+    """Review finding: a call steered to hang up 3 s into a 10 s ring, then the clock moved past
+    both, sent an `answer` at +10 after its `end` at +3."""
+    start = now(control)
+    status, placed = control(
+        "POST", "calls",
+        {"phone": "1001", "direction": "outbound", "ringtime": 10, "talktime": 60,
+         "active": True, "start": start},
+    )  # fmt: skip
+    uniqueid = placed["uniqueid"]
+    control("POST", f"calls/{uniqueid}/far_end", {"outcome": "hang up", "after": 3})
+    control("POST", "clock", {"advance": 20})
+    made = events(control, uniqueid=uniqueid)
+    assert [e["event"] for e in made] == ["start", "route", "end"]
+    assert made[-1]["answered"] == 0
+
+
+def test_events_of_several_calls_go_out_in_time_order(control):
+    """Review finding: in one catch-up every call's `answer` went out before any call's `end`."""
+    start = now(control)
+    for ringtime, talktime in ((1, 2), (10, 5)):
+        control(
+            "POST", "calls",
+            {"phone": "1001", "ringtime": ringtime, "talktime": talktime, "active": True,
+             "start": start},
+        )  # fmt: skip
+    control("POST", "clock", {"advance": 30})
+    stamps = [float(e["timestamp"]) for e in events(control)]
+    assert stamps == sorted(stamps), stamps

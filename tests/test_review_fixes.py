@@ -170,3 +170,66 @@ def test_drift_names_the_changed_file_and_another_directory(tmp_path, fixtures_c
     database.with_name(database.name + ".log").unlink(missing_ok=True)
     start(str(fixtures_copy))  # seeded from the edited copy
     assert f"seeded from {fixtures_copy}, now given" in start("-")  # then the shipped ones
+
+
+def test_digits_that_int_refuses_are_a_400_not_a_500():
+    """Review finding: str.isdigit() takes "²", which int() refuses: a 500 on the control API."""
+    from mock_enswitch import Config, create_app
+
+    app = create_app(Config())
+    client = app.test_client()
+    assert client.get("/_mock/requests?since=%C2%B2").status_code == 400
+    assert client.get("/_mock/records/numbers?limit=%C2%B2").status_code == 400
+    auth = "auth_username=acme-admin;auth_password=acme-admin-pass"
+    reply = client.get(f"/api/json/messages/text/send/?{auth};stype=phone;snumber=1001;"
+                       "cnumber=%C2%B2;message=hi").get_json()  # fmt: skip
+    assert reply["responses"][0]["key"] == "cnumber"
+    reply = client.get(f"/api/json/customers/balance/add/?{auth};id=3;amount=%EF%BC%91%EF%BC%92")
+    assert reply.get_json()["responses"][0]["key"] == "amount"  # full-width digits
+    app.extensions["mock_enswitch"].close()
+
+
+def test_a_balance_cannot_leave_the_bound_and_the_directory_stays_editable():
+    """Review finding: two additions of 999999999999 made a balance past the fixtures' bound,
+    after which every run-time directory edit was refused."""
+    from mock_enswitch import Config, create_app
+
+    app = create_app(Config())
+    client = app.test_client()
+    auth = "auth_username=reseller;auth_password=reseller-pass"
+    first = client.get(f"/api/json/customers/balance/add/?{auth};id=4;amount=999999999990")
+    assert first.get_json()["responses"][0]["code"] == "204"
+    second = client.get(f"/api/json/customers/balance/add/?{auth};id=4;amount=999999999999")
+    assert second.get_json()["responses"][0]["key"] == "amount"
+    changed = client.patch("/_mock/customers/3", json={"events_url": "http://127.0.0.1:9/"})
+    assert changed.status_code == 204
+    app.extensions["mock_enswitch"].close()
+
+
+def test_available_numbers_prefer_only_a_customer_in_reach():
+    """Review finding: any `customer` was taken, so acme-admin learnt which numbers Beta had."""
+    from mock_enswitch import Config, create_app
+
+    app = create_app(Config())
+    client = app.test_client()
+    beta = "auth_username=beta-admin;auth_password=beta-admin-pass"
+    acme = "auth_username=acme-admin;auth_password=acme-admin-pass"
+    client.get(f"/api/json/numbers/purchase/?{beta};number=2125550114")
+    client.get(f"/api/json/numbers/delete/?{beta};number=2125550114")
+    reply = client.get(f"/api/json/numbers/available/list/?{acme};ingroup=1;count=1;customer=4")
+    assert reply.get_json()["responses"][0]["key"] == "customer"
+    mine = client.get(f"/api/json/numbers/available/list/?{beta};ingroup=1;count=1")
+    assert mine.get_json()["data"] == ["2125550114"]  # Beta's own history still counts
+    app.extensions["mock_enswitch"].close()
+
+
+def test_the_token_link_of_a_namespaces_page_stays_in_it():
+    from mock_enswitch import Config, create_app
+
+    app = create_app(Config(control_token="t0k"))
+    reply = app.test_client().get("/ns/x/_mock/ui?token=t0k")
+    assert reply.headers["Location"].endswith("/ns/x/_mock/ui")
+    assert (
+        "Path=/" in reply.headers["Set-Cookie"] and "Path=/_mock" not in reply.headers["Set-Cookie"]
+    )
+    app.extensions["mock_enswitch"].close()

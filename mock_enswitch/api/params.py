@@ -154,7 +154,7 @@ def check_known(function: Function, raw: dict[str, str]) -> None:
 def convert(param: Param, text: str) -> Any:
     name = param.name
     if param.type == DECIMAL:
-        if not DECIMAL_TEXT.match(text.strip()):
+        if not DECIMAL_TEXT.fullmatch(text.strip()):
             raise BadRequest(name, f"{name} must be a decimal number, not {_shown(text)}.")
         value: Any = Decimal(text.strip())
     elif param.type == INTEGER:

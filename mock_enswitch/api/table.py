@@ -23,8 +23,9 @@ STRING = "string"
 DECIMAL = "decimal"
 """The guides' "Decimal" (an amount): digits with an optional sign and fraction, as text on the
 wire; parsed to a `decimal.Decimal` (never a float: money must add up)."""
-DECIMAL_TEXT = re.compile(r"^[+-]?\d{1,12}(\.\d{1,6})?$")
-"""Our bound for a Decimal: 12 digits, 6 decimals (the balances the guides show have 6)."""
+DECIMAL_TEXT = re.compile(r"[+-]?[0-9]{1,12}(\.[0-9]{1,6})?")
+"""Our bound for a Decimal, matched whole (fullmatch): 12 ASCII digits, 6 decimals (the
+balances the guides show have 6)."""
 
 MAX_INTEGER = 2**31 - 1
 """Our bound for integers the guides leave unbounded: a signed 32-bit database column."""

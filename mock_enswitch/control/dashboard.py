@@ -40,8 +40,9 @@ def page() -> Response:
     address bar loses it."""
     token = request.args.get("token")
     if token is not None:
-        response = redirect("/_mock/ui", 303)
-        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict", path="/_mock")
+        response = redirect(request.script_root + "/_mock/ui", 303)  # in its namespace
+        # Path "/": the same token opens each namespace's page too (/ns/<name>/_mock/ui).
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict", path="/")
         return response
     return _asset("index.html")
 

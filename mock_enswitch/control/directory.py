@@ -16,6 +16,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from ..domain import editing
+from ..domain.calls import is_digits
 from ..families.index import EDITABLE
 from ..families.index import KINDS as ALL_KINDS
 from ..fixtures import FixtureError
@@ -48,7 +49,7 @@ def read_records(kind: str):
     if kind not in READABLE:
         return problem(404, f"No kind of record {kind}; known: {', '.join(READABLE)}.", "kind")
     limit = request.args.get("limit", "100")
-    if not limit.isdigit():
+    if not is_digits(limit):
         return problem(400, "limit must be a whole number.", "limit")
     records = service().on_switch(lambda switch: editing.records_of(switch.db, kind))
     return jsonify({kind: records[-int(limit) :] if int(limit) else []})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..catalogue import real_functions
+from ..domain.calls import is_digits
 from ..families.groups import rules as groups
 from ..families.groups.rules import present
 from ..faults import RuleError, parse_rule
@@ -129,7 +130,7 @@ def list_requests():
     numbers = {}
     for name in ("since", "limit"):
         text = request.args.get(name, "")
-        if text and not text.isdigit():
+        if text and not is_digits(text):
             return problem(400, f"{name} must be a whole number.", name)
         numbers[name] = int(text) if text else None
     entries = service().journal.entries(

@@ -68,9 +68,14 @@ FIELDS: dict[str, type] = {
 }
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²" and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def is_number(text: str) -> bool:
     """A telephone number as the switch takes one: digits, a leading + allowed, up to 40."""
-    return len(text) <= NUMBER_LENGTH and text.removeprefix("+").isdigit()
+    return len(text) <= NUMBER_LENGTH and is_digits(text.removeprefix("+"))
 
 
 def line_names(line: dict | None) -> dict[str, str]:
@@ -293,15 +298,19 @@ def settle(switch: Switch) -> None:
     now = switch.now()
     if now < switch.settle_after:
         return
-    switch.events.answer_due(switch.clock.now())
     calls = collection(switch.db)
     next_end = float("inf")  # calls without an end end by hang_up, which settles itself
-    for call in calls.select("live", 1):
-        if ended(call, now):
-            with switch.db.write():
-                finish(switch, call)
-                calls.delete([call["id"]])
-        elif call["ends"] is not None:
+    live = calls.select("live", 1)
+    # In time order: the answers due before each end go out before it (a call that ends
+    # before its answer time never answers: finish drops it).
+    for call in sorted((c for c in live if ended(c, now)), key=lambda c: (c["ends"], c["id"])):
+        switch.events.answer_due(call["ends"])
+        with switch.db.write():
+            finish(switch, call)
+            calls.delete([call["id"]])
+    switch.events.answer_due(switch.clock.now())
+    for call in live:
+        if not ended(call, now) and call["ends"] is not None:
             next_end = min(next_end, call["ends"])
     legs = pending(switch.db)
     for leg in sorted(legs.all(), key=lambda leg: (leg["start"], leg["id"])):

@@ -3,6 +3,8 @@
 "use strict";
 
 const POLL_MS = 1000;
+// In a namespace (/ns/<name>/_mock/ui/) every call goes to that namespace's control API.
+const BASE = location.pathname.replace(/\/_mock\/ui\/?.*$/, "");
 const JOURNAL_KEPT = 1000;  // the server's default journal size
 const JOURNAL_SHOWN = 200;  // rows drawn at once: a 1,000-call journal drawn whole was 34,000 px tall
 const state = { lastSeq: -1, journal: [], recordingsKey: null, passwords: {} };
@@ -13,7 +15,7 @@ async function api(method, path, body) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch("/_mock/" + path, options);
+  const response = await fetch(BASE + "/_mock/" + path, options);
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) throw new Error((data && data.error) || response.statusText);
@@ -161,7 +163,7 @@ async function showRecordings() {
           el("td", {}, r.complete ? "yes" : "in progress"),
           el("td", {}, el("audio", {
             controls: "", preload: "metadata",
-            src: `/_mock/recordings/${r.recordgroup}/${encodeURIComponent(r.uniqueid)}/${encodeURIComponent(r.recordid)}.wav`,
+            src: `${BASE}/_mock/recordings/${r.recordgroup}/${encodeURIComponent(r.uniqueid)}/${encodeURIComponent(r.recordid)}.wav`,
           })))))) : el("p", { class: "muted" }, "No recordings."));
   }));
 }
@@ -356,11 +358,28 @@ async function showBilling() {
       el("td", {}, m.cnumber), el("td", {}, m.message))));
 }
 
+// Namespaces: the page of another one is a link away.
+
+async function showNamespaces() {
+  const response = await fetch("/_mock/namespaces");
+  if (!response.ok) return;  // an older server, or none yet
+  const { namespaces } = await response.json();
+  const current = BASE.startsWith("/ns/") ? BASE.slice(4) : "";
+  const names = [...new Set(["", current, ...namespaces.map((n) => n.name)])];
+  keepOptions("namespace", names.map((name) => [name, name || "(default)"]), current);
+  document.getElementById("namespace").value = current;
+}
+
+function openNamespace(event) {
+  const name = event.target.value;
+  location.href = (name ? `/ns/${encodeURIComponent(name)}` : "") + "/_mock/ui/";
+}
+
 // Refreshing.
 
 async function refreshAll() {
   await Promise.all([showOverview(), showDirectory(), showRecordings(), showJournal(), showFaults(), showEmails(),
-    showCalls(), showEvents(), showBilling()]);
+    showCalls(), showEvents(), showBilling(), showNamespaces()]);
 }
 
 async function poll() {
@@ -381,6 +400,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("call-form").addEventListener("submit", placeCall);
   document.getElementById("fault-form").addEventListener("submit", addFault);
   document.getElementById("make-form").addEventListener("submit", makeCall);
+  document.getElementById("namespace").addEventListener("change", openNamespace);
   for (const id of ["filter-function", "filter-user", "filter-code"]) {
     document.getElementById(id).addEventListener("input", renderJournal);
   }

@@ -245,7 +245,7 @@ def list_(call: RequestContext, values: dict) -> list[dict]:
 
 
 def check_cost_customer(value: str) -> None:
-    if value not in ("", "scustomer", "card") and not value.isdigit():
+    if value not in ("", "scustomer", "card") and not (value.isascii() and value.isdigit()):
         raise BadRequest("cost_customer", 'cost_customer must be "scustomer", "card" or an ID.')
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ...api.table import DECIMAL_TEXT
 from ...domain import directory
 from ...domain.access import RequestContext
 from ...domain.errors import BadRequest, NotFound
@@ -40,6 +41,7 @@ SEES_OTHERS = frozenset({"callshop", "commerce"})
 SHOWN = ("id", "name", "parent", "rate_plan", "email", "balance", "currency")
 DEFAULTS = {"email": "", "balance": "0", "currency": "USD"}
 SORTS = ("id", "name", "parent", "balance", "email")
+BOUND = "12 digits before the point"
 
 
 def present(customer: dict) -> dict[str, Any]:
@@ -131,9 +133,9 @@ def add_balance(call: RequestContext, values: dict) -> None:
             "currency",
             f"The customer's currency is {customer['currency']}; the mock converts no other.",
         )
-    if call.validate_only:
-        return
     balance = Decimal(customer["balance"]) + values["amount"]
+    if not DECIMAL_TEXT.fullmatch(transactions.amount_text(balance)):
+        raise BadRequest("amount", f"The balance would leave the mock's bound ({BOUND}).")
     db = call.switch.db
     with db.write():  # the balance and its transaction: one durable step
         db.update_record(

@@ -60,8 +60,6 @@ def send(call: RequestContext, values: dict) -> None:
             raise BadRequest(f"file{index}", f"file{index} must be base64.") from None
         name = values.get(f"filename{index}") or f"attachment{index}"
         attachments.append({"filename": name, "size": size})
-    if call.validate_only:
-        return
     message = {
         "time": call.switch.now(),
         "customer": customer,

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...domain.access import RequestContext
+from ...domain.calls import is_digits
 from ...domain.errors import BadRequest, NotFound
 from ...domain.listing import ordered, page
 from ...store.database import Collection, Database
@@ -105,7 +106,9 @@ def available_list(call: RequestContext, values: dict) -> list[str]:
         if n["ingroup"] == group and n["customer"] == POOL
         and (not values["class"] or n["class"] == values["class"])
     ]  # fmt: skip
-    customer = values.get("customer", call.target) if call.caller else 0  # with a login only
+    customer = 0  # whose numbers of before come first: with a login only, and in reach
+    if call.caller is not None:
+        customer = call.reachable_customer(values.get("customer"))
     preferred = values["preferred"]
     pool.sort(
         key=lambda n: (
@@ -132,8 +135,7 @@ def purchase(call: RequestContext, values: dict) -> None:
         raise BadRequest("number", f"The number {values['number']} is not for sale here.")
     if number["customer"] != POOL:
         raise BadRequest("number", f"The number {values['number']} is in use.")
-    if not call.validate_only:
-        collection(call.switch.db).update(number["id"], {"customer": call.target})
+    collection(call.switch.db).update(number["id"], {"customer": call.target})
 
 
 def update(call: RequestContext, values: dict) -> None:
@@ -144,7 +146,7 @@ def update(call: RequestContext, values: dict) -> None:
         person = call.switch.db.record("people", owner)
         if person is None or person["customer"] != number["customer"]:
             raise BadRequest("owner", f"{owner} is not a user of customer {number['customer']}.")
-    if changes and not call.validate_only:
+    if changes:
         collection(call.switch.db).update(number["id"], changes)
 
 
@@ -187,7 +189,7 @@ def from_fixture(record: dict, person: Callable[[int], dict | None], seeded: dic
             raise BadRequest(name, f"unknown field (known: {', '.join(FIELDS)})")
     number = {"class": 1, "customer": POOL, **CUSTOMER_FIELDS, **record}
     digits = number["number"]
-    if not (isinstance(digits, str) and digits.isdigit() and 4 <= len(digits) <= 20):
+    if not (isinstance(digits, str) and is_digits(digits) and 4 <= len(digits) <= 20):
         raise BadRequest("number", "must be a string of 4 to 20 digits")
     if any(other["number"] == digits for other in seeded[KIND]):
         raise BadRequest("number", f"another record holds {digits}")

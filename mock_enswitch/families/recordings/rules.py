@@ -187,7 +187,7 @@ def from_fixture(record: dict, person: Callable, seeded: dict) -> dict:
     if group is None:
         raise BadRequest("recordgroup", f"No record group {spec.recordgroup}.")
     recordid = extra.get("recordid", "1")
-    if not isinstance(recordid, str) or not recordid.isdigit():
+    if not isinstance(recordid, str) or not (recordid.isascii() and recordid.isdigit()):
         raise BadRequest("recordid", f"recordid must be a string of digits, not {recordid!r}.")
     call = spec.as_call(extra["uniqueid"])
     row = new_row(group, call, recordid, call["start"] + call["ringtime"])
