@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mock_enswitch")
 
 PREFIX = "/ns/"
-NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+NAME = re.compile(r"(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}")
+"""1 to 64 of A-Z a-z 0-9 . _ -, but not "." or ".." (clients normalise those paths away)."""
 ENVIRON_KEY = "mock_enswitch.service"
 """Where a request's namespace (its Service) is put in the WSGI environ, for the views."""
 NAME_KEY = "mock_enswitch.namespace"

@@ -75,7 +75,7 @@ def test_listed_dropped_and_the_least_recently_used_evicted(client, caplog):
     assert client.get("/ns/one/_mock/namespaces").status_code == 404  # only on the root
 
 
-@pytest.mark.parametrize("name", ["bad name", "x" * 65, "a:b", "é"])
+@pytest.mark.parametrize("name", ["bad name", "x" * 65, "a:b", "é", ".", ".."])
 def test_a_bad_name_is_a_400_in_each_surfaces_format(client, name):
     reply = client.get(f"/ns/{name}/api/json/user/login/?{AUTH}")
     assert reply.status_code == 400
