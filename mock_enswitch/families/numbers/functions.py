@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...api.common import AUTH, COUNT, DESCENDING, PAGES, codes, customer_param
+from ...api.common import AUTH, COUNT, PAGES, PAGING, codes, customer_param
 from ...api.table import INTEGER, MAX_INTEGER, MAX_STRING, STRING, Default, Function, Param, Record
 from ...domain.access import CUSTOMER
 from . import rules
@@ -139,11 +139,7 @@ FUNCTIONS = (
                   default=0, choices=(0, 1)),
             customer_param("ID of customer to get numbers for."),
             COUNT,
-            DESCENDING,
-            Param("limit", INTEGER, "Maximum number of rows; 0 for all.", default=0, minimum=0,
-                  maximum=MAX_INTEGER),
-            Param("offset", INTEGER, "Row to start at; 0 for the first.", default=0, minimum=0,
-                  maximum=MAX_INTEGER),
+            *PAGING,
             PAGES,
             Param("sort", STRING, "Field to sort by.", default="number", choices=rules.SORTS),
         ),
