@@ -1,12 +1,15 @@
 """The request journal: what the client sent and what it got, newest kept, passwords masked.
 
 Bounded in memory twice over: by entries (oldest dropped first) and within an entry (a long value
-is cut with a marker, and an entry's parameters stop at a budget), so neither a long-running
-mock nor a few huge bodies make it grow without end (nine 100 MB bodies once held 1.2 GB).
+is cut with a marker, an entry's parameters stop at a budget, and a reply's body is kept to
+2,000 characters), so neither a long-running mock nor a few huge bodies make it grow without
+end (nine 100 MB bodies once held 1.2 GB). Each entry keeps the reply too: status, headers,
+body with its secrets masked, and the milliseconds the mock took.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -76,6 +79,38 @@ def masked(params: dict[str, str], secrets: Iterable[str]) -> dict[str, str]:
         kept[cut(name, NAME_LIMIT)] = shown
         budget -= min(len(name), NAME_LIMIT) + len(shown)
     return kept
+
+
+REPLY_LIMIT = 2000
+"""Characters of a reply's body the journal keeps (a list of 1,000 rows is cut with a marker)."""
+REPLY_READ_LIMIT = 64 * 1024
+"""A longer body is not read back to mask it: the journal says its size only."""
+
+
+def reply_record(status: int, headers: dict[str, str], body: bytes | None, ms: float) -> dict:
+    """What a client got back, as the journal keeps it: the status, the headers, the body (its
+    secrets masked, as any key with a secret word: an auth_token, a line's SIP password; then
+    cut at `REPLY_LIMIT`) and the time the mock took, in milliseconds. `body` None: a file."""
+    if body is None:
+        shown = "(a file, not kept)"
+    elif len(body) > REPLY_READ_LIMIT:
+        shown = f"({len(body)} bytes, not kept)"
+    elif not any(word.encode() in body.lower() for word in SECRET_WORDS):
+        shown = body.decode("utf-8", "replace").rstrip("\n")  # nothing to mask: not parsed
+    else:
+        try:
+            shown = json.dumps(masked_reply(json.loads(body)), ensure_ascii=False)
+        except ValueError:  # a fault's truncated or garbled body: kept as it went, cut
+            shown = body.decode("utf-8", "replace")
+    return {"status": status, "headers": headers, "body": cut(shown, REPLY_LIMIT), "ms": ms}
+
+
+def masked_reply(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: MASK if is_secret(k) else masked_reply(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked_reply(item) for item in value]
+    return value
 
 
 SECRET_WORDS = ("password", "token", "secret")

@@ -27,3 +27,26 @@ def test_the_journal_answers_only_what_is_newer(client):
     assert [entry["seq"] for entry in newer] == [3, 4]
     assert client.get("/_mock/requests?since=5").get_json()["requests"] == []
     assert client.get("/_mock/requests?since=x").status_code == 400
+
+
+def test_an_entry_keeps_the_reply_with_its_secrets_masked(client):
+    client.get(f"/api/json/user/login/?{AUTH};token=1")
+    client.get(f"/api/json/phones/get/?{AUTH};name=1001;password=1")
+    login, line = client.get("/_mock/requests").get_json()["requests"]
+    assert login["reply"]["status"] == 200 and login["reply"]["ms"] >= 0
+    assert '"auth_token": "***"' in login["reply"]["body"]
+    assert login["reply"]["headers"]["Content-Type"] == "application/json"
+    assert '"password": "***"' in line["reply"]["body"] and "acme" not in line["reply"]["body"]
+
+
+def test_a_long_reply_is_cut_and_a_file_is_not_kept(client):
+    for n in range(40):
+        client.get(f"/api/json/recording/groups/create/?{AUTH};name=Group+number+{n}")
+    client.get(f"/api/json/recording/groups/list/?{AUTH}")
+    listed = client.get("/_mock/requests?since=40").get_json()["requests"][0]
+    assert "[cut:" in listed["reply"]["body"]
+    shipped = "1770217174.110066"
+    client.get(f"/api/json/recording/recordings/get/?{AUTH};recordgroup=1;uniqueid={shipped};"
+               "recordid=1;wrap=none")  # fmt: skip
+    got = client.get("/_mock/requests").get_json()["requests"][-1]
+    assert got["reply"]["body"] == "(a file, not kept)" and got["reply"]["status"] == 200

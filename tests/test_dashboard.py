@@ -115,6 +115,8 @@ def test_a_call_made_with_curl_appears_in_the_journal_without_a_reload(page, ser
     expect(row).to_have_count(1, timeout=5000)
     row.click()
     expect(page.locator("#journal-detail")).to_contain_text('"auth_password": "***"')
+    expect(page.locator("#journal-detail")).to_contain_text("reply: HTTP 200 in ")
+    expect(page.locator("#journal-detail")).to_contain_text('"data": {"id": 3}')
     page.fill("#filter-code", "4")
     expect(row).to_have_count(0)
 

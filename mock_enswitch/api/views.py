@@ -26,7 +26,7 @@ from ..domain.errors import ApiError, BadRequest
 from ..domain.outcome import FileReply
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
-from ..journal import masked
+from ..journal import masked, reply_record
 from ..logs import CALLS_LOGGER, call_line
 from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..store.logstorage import StorageFailed
@@ -194,6 +194,12 @@ def journal_and_log(service: Service, exchange: Exchange, response: Response) ->
         "user": exchange.user,
         "fault": exchange.fault,
         "code": response.code if isinstance(response, Reply) else "",
+        "reply": reply_record(
+            response.status_code,
+            dict(response.headers),
+            None if response.is_streamed else response.get_data(),
+            round((time.time() - exchange.started) * 1000, 3),
+        ),
     }
     if exchange.why_not:
         entry["rules_not_fired"] = exchange.why_not

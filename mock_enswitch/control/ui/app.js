@@ -45,6 +45,10 @@ function say(id, text, isError) {
   node.classList.toggle("error", Boolean(isError));
 }
 
+function whenMs(seconds) {
+  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 23);
+}
+
 function when(seconds) {
   return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
 }
@@ -210,7 +214,7 @@ function renderJournal() {
     ? `The latest ${shown.length} of ${matching.length} calls (filter to see others).` : "");
   fill(document.querySelector("#journal-table tbody"), shown.slice().reverse().map((e) =>
     el("tr", { "data-seq": e.seq, onclick: () => showEntry(e) },
-      el("td", {}, e.seq), el("td", {}, when(e.time)), el("td", {}, e.method),
+      el("td", {}, e.seq), el("td", {}, whenMs(e.time)), el("td", {}, e.method),
       el("td", {}, e.function), el("td", {}, e.user),
       el("td", { class: "code-" + String(e.code).charAt(0) }, e.code),
       el("td", {}, e.fault === null ? "" : e.fault))));
@@ -225,6 +229,11 @@ function showEntry(entry) {
     "parameters (passwords masked):",
     JSON.stringify(entry.params, null, 2),
   ];
+  if (entry.reply) {
+    lines.push(`reply: HTTP ${entry.reply.status} in ${entry.reply.ms} ms at ${whenMs(entry.time)} UTC` +
+      " (secrets masked):", entry.reply.body,
+      Object.entries(entry.reply.headers).map(([k, v]) => `${k}: ${v}`).join("\n"));
+  }
   detail.textContent = lines.join("\n");
   detail.hidden = false;
 }
