@@ -264,3 +264,16 @@ def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, serve
     opened.wait_for_selector("body[data-ready=yes]")
     expect(opened.locator("#groups")).not_to_contain_text("Team A")
     context.close()
+
+
+def test_a_playing_recording_keeps_playing_when_a_call_changes_the_list(page, server):
+    audio = page.locator(f'tr[data-uniqueid="{SHIPPED}"] audio')
+    page.wait_for_function(
+        "(a) => a.readyState >= 1 && a.duration > 0", arg=audio.element_handle(), timeout=10000
+    )
+    audio.evaluate("a => { a.muted = true; return a.play(); }")
+    page.wait_for_function("(a) => a.currentTime > 0.2", arg=audio.element_handle(), timeout=10000)
+    control(server, "POST", "calls", {"recordgroup": 1, "talktime": 5})  # a new recording
+    expect(page.locator("#groups tbody tr")).to_have_count(3, timeout=5000)
+    page.wait_for_timeout(1500)
+    assert audio.evaluate("a => !a.paused && a.currentTime > 1")  # not restarted, not paused

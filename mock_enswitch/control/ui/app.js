@@ -7,7 +7,7 @@ const POLL_MS = 1000;
 const BASE = location.pathname.replace(/\/_mock\/ui\/?.*$/, "");
 const JOURNAL_KEPT = 1000;  // the server's default journal size
 const JOURNAL_SHOWN = 200;  // rows drawn at once: a 1,000-call journal drawn whole was 34,000 px tall
-const state = { lastSeq: -1, journal: [], recordingsKey: null, passwords: {} };
+const state = { lastSeq: -1, journal: [], recordingsKey: null, passwords: {}, players: new Map() };
 
 async function api(method, path, body) {
   const options = { method, headers: {} };
@@ -145,8 +145,9 @@ async function showRecordings() {
   const [{ groups }, { recordings }] = await Promise.all(
     [api("GET", "groups"), api("GET", "recordings")]);
   const key = JSON.stringify([groups, recordings.map((r) => [r.uniqueid, r.recordid, r.complete, r.recordgroup])]);
-  if (key === state.recordingsKey) return;  // unchanged: keep the players as they are
+  if (key === state.recordingsKey) return;  // unchanged: nothing to draw
   state.recordingsKey = key;
+  const players = new Map();
   const groupSelect = document.getElementById("call-group");
   const chosen = groupSelect.value;
   groupSelect.replaceChildren(...groups.map((g) => el("option", { value: g.id }, `${g.id} ${g.name}`)));
@@ -165,11 +166,21 @@ async function showRecordings() {
           el("td", {}, r.uniqueid), el("td", {}, r.recordid), el("td", {}, when(Number(r.start))),
           el("td", {}, r.talktime + " s"), el("td", {}, r.snumber), el("td", {}, r.cnumber),
           el("td", {}, r.complete ? "yes" : "in progress"),
-          el("td", {}, el("audio", {
-            controls: "", preload: "metadata",
-            src: `${BASE}/_mock/recordings/${r.recordgroup}/${encodeURIComponent(r.uniqueid)}/${encodeURIComponent(r.recordid)}.wav`,
-          })))))) : el("p", { class: "muted" }, "No recordings."));
+          el("td", {}, player(r, players)))))) : el("p", { class: "muted" }, "No recordings."));
   }));
+  state.players = players;
+}
+
+// A recording's player is kept across redraws (the same element, moved in one step, so a
+// playing recording keeps playing when another call changes the list).
+function player(r, players) {
+  const key = `${r.recordgroup}/${r.uniqueid}/${r.recordid}/${r.complete}`;
+  const audio = state.players.get(key) || el("audio", {
+    controls: "", preload: "metadata",
+    src: `${BASE}/_mock/recordings/${r.recordgroup}/${encodeURIComponent(r.uniqueid)}/${encodeURIComponent(r.recordid)}.wav`,
+  });
+  players.set(key, audio);
+  return audio;
 }
 
 async function placeCall(event) {
