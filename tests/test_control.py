@@ -202,3 +202,14 @@ def test_delete_one_rule_or_all(client):
     assert [r["id"] for r in client.get("/_mock/faults").get_json()["faults"]] == [second]
     assert client.delete("/_mock/faults").status_code == 204
     assert client.get("/_mock/faults").get_json() == {"faults": []}
+
+
+def test_a_used_up_rule_is_listed_as_spent_until_the_reset(api, client):
+    client.post("/_mock/faults", json={"match": {"function": "user/login"},
+                                       "effect": {"code": "402"}, "trigger": {"times": 1}})  # fmt: skip
+    api("user/login")
+    assert client.get("/_mock/faults").get_json()["faults"] == []
+    (spent,) = client.get("/_mock/faults?spent=1").get_json()["faults"]
+    assert spent["spent"] is True and spent["hits"] == 1 and spent["remaining"] == 0
+    client.post("/_mock/reset")
+    assert client.get("/_mock/faults?spent=1").get_json()["faults"] == []

@@ -138,6 +138,10 @@ def test_reset_from_the_button_restores_the_fixtures(page, server):
     call(server, "recording/groups/create", "name=Mine")
     expect(page.locator('[data-group="3"]')).to_contain_text("Mine", timeout=5000)
     page.click("#reset-button")
+    expect(page.locator("#reset-button")).to_have_text("Click again to reset everything")
+    page.wait_for_timeout(1200)
+    expect(page.locator('[data-group="3"]')).to_have_count(1)  # one click did nothing
+    page.click("#reset-button")
     expect(page.locator('[data-group="3"]')).to_have_count(0)
     assert [g["id"] for g in control(server, "GET", "groups")["groups"]] == [1, 2]
 
@@ -277,3 +281,34 @@ def test_a_playing_recording_keeps_playing_when_a_call_changes_the_list(page, se
     expect(page.locator("#groups tbody tr")).to_have_count(3, timeout=5000)
     page.wait_for_timeout(1500)
     assert audio.evaluate("a => !a.paused && a.currentTime > 1")  # not restarted, not paused
+
+
+def test_the_fault_form_takes_the_rule_format_and_a_used_up_rule_stays_shown(page, server):
+    form = "#fault-form"
+    page.fill(f'{form} input[name="function"]', "recording/groups/get")
+    page.fill(f'{form} input[name="user"]', "acme-admin")
+    page.select_option(f'{form} select[name="method"]', "GET")
+    page.fill(f'{form} input[name="param"]', "id=1")
+    page.fill(f'{form} input[name="code"]', "402")
+    page.fill(f'{form} input[name="message"]', "No more, says the test")
+    page.fill(f'{form} input[name="times"]', "1")
+    page.click(f'{form} button[type="submit"]')
+    expect(page.locator("#fault-message")).to_have_text("Rule 1 added.")
+    rule = control(server, "GET", "faults")["faults"][0]
+    assert rule["match"] == {"function": "recording/groups/get", "method": "GET",
+                             "user": "acme-admin", "params": {"id": "1"}}  # fmt: skip
+    assert rule["effect"] == {"code": "402", "message": "No more, says the test"}
+    assert call(server, "recording/groups/get", "id=1")["responses"][0]["message"] == (
+        "No more, says the test"
+    )
+    used = page.locator('#faults-table tr[data-rule="1"]')
+    expect(used).to_contain_text("used up", timeout=5000)
+    assert control(server, "GET", "faults")["faults"] == []  # not in force any more
+
+
+def test_the_journal_clears_in_one_click(page, server):
+    call(server, "user/login")
+    expect(page.locator("#journal-table tbody tr")).to_have_count(1, timeout=5000)
+    page.click("#journal-clear")
+    expect(page.locator("#journal-table tbody tr")).to_have_count(0)
+    assert control(server, "GET", "requests")["requests"] == []

@@ -91,7 +91,8 @@ def reset():
 
 @blueprint.get("/faults")
 def list_faults():
-    return jsonify(faults=service().faults.listing())
+    """The rules in force; `?spent=1` also those used up or expired since the reset."""
+    return jsonify(faults=service().faults.listing(spent=request.args.get("spent") == "1"))
 
 
 @blueprint.post("/faults")

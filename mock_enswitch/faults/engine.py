@@ -13,6 +13,7 @@ import itertools
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,9 @@ class FaultEngine:
         with self._lock:
             self._ids = itertools.count(1)
             self._rules: list[ActiveRule] = []
+            self._spent: deque[ActiveRule] = deque(maxlen=MAX_RULES)
+            """Rules used up or expired since the reset: still shown (`spent=1`), as the
+            journal still names them."""
             for rule in self._baseline:
                 self._add(rule)
 
@@ -113,10 +117,16 @@ class FaultEngine:
         with self._lock:
             self._rules = []
 
-    def listing(self) -> list[dict[str, Any]]:
+    def listing(self, spent: bool = False) -> list[dict[str, Any]]:
+        """The rules in force; with `spent`, also those used up or expired since the reset
+        (marked "spent": true), in the order they were added."""
         with self._lock:
             self._drop_expired(time.time())
-            return [active.listing() for active in self._rules]
+            shown = [active.listing() for active in self._rules]
+            if spent:
+                gone = [{**active.listing(), "spent": True} for active in self._spent]
+                shown = sorted([*shown, *gone], key=lambda rule: rule["id"])
+            return shown
 
     @property
     def active(self) -> bool:
@@ -153,8 +163,12 @@ class FaultEngine:
                     continue
                 if active.used_up():
                     self._rules.remove(active)
+                    self._spent.append(active)
                 decision.fired = (active.id, active.rule.effect)
         return decision
 
     def _drop_expired(self, now: float) -> None:
-        self._rules = [active for active in self._rules if not active.expired(now)]
+        expired = [active for active in self._rules if active.expired(now)]
+        if expired:
+            self._spent.extend(expired)
+            self._rules = [active for active in self._rules if not active.expired(now)]

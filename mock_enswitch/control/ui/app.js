@@ -78,6 +78,15 @@ async function advanceClock() {
 }
 
 async function reset() {
+  const button = document.getElementById("reset-button");
+  if (button.dataset.confirm !== "yes") {  // one more click confirms: a reset loses what was done
+    button.dataset.confirm = "yes";
+    button.textContent = "Click again to reset everything";
+    setTimeout(() => { button.dataset.confirm = ""; button.textContent = "Reset to the fixtures"; }, 4000);
+    return;
+  }
+  button.dataset.confirm = "";
+  button.textContent = "Reset to the fixtures";
   try {
     await api("POST", "reset");
     state.lastSeq = -1;
@@ -252,13 +261,13 @@ function showEntry(entry) {
 // Fault rules.
 
 async function showFaults() {
-  const { faults } = await api("GET", "faults");
+  const { faults } = await api("GET", "faults?spent=1");  // used-up ones too, until a reset
   fill(document.querySelector("#faults-table tbody"), faults.map((f) =>
-    el("tr", { "data-rule": f.id },
+    el("tr", { "data-rule": f.id, class: f.spent ? "spent" : "" },
       el("td", {}, f.id), el("td", {}, JSON.stringify(f.match || {})),
       el("td", {}, JSON.stringify(f.effect)), el("td", {}, JSON.stringify(f.trigger || {})),
-      el("td", {}, f.hits), el("td", {}, f.remaining === undefined ? "" : f.remaining),
-      el("td", {}, el("button", { class: "small danger", type: "button",
+      el("td", {}, f.hits), el("td", {}, f.spent ? "used up" : f.remaining === undefined ? "" : f.remaining),
+      el("td", {}, f.spent ? "" : el("button", { class: "small danger", type: "button",
         onclick: () => removeFault(f.id) }, "Delete")))));
 }
 
@@ -276,9 +285,25 @@ async function addFault(event) {
   say("fault-message", "");
   const answer = form.code.value.trim();
   const network = ["close", "truncate", "502", "503"].includes(answer);
-  const rule = { effect: network ? { network: answer } : { code: answer } };
-  if (form.function.value.trim()) rule.match = { function: form.function.value.trim() };
-  if (form.times.value) rule.trigger = { times: Number(form.times.value) };
+  const effect = network ? { network: answer } : answer ? { code: answer } : {};
+  if (!network && answer && form.message.value.trim()) effect.message = form.message.value.trim();
+  if (form.delay.value) effect.delay = Number(form.delay.value);
+  const match = {};
+  for (const name of ["function", "user", "method"]) {
+    if (form[name].value.trim()) match[name] = form[name].value.trim();
+  }
+  const param = form.param.value.trim();
+  if (param) {
+    const [name, ...value] = param.split("=");
+    match.params = { [name]: value.join("=") };
+  }
+  const trigger = {};
+  for (const name of ["times", "every", "after", "probability"]) {
+    if (form[name].value) trigger[name] = Number(form[name].value);
+  }
+  const rule = { effect };
+  if (Object.keys(match).length) rule.match = match;
+  if (Object.keys(trigger).length) rule.trigger = trigger;
   try {
     const added = await api("POST", "faults", rule);
     say("fault-message", `Rule ${added.id} added.`);
@@ -378,6 +403,14 @@ async function showBilling() {
       el("td", {}, m.cnumber), el("td", {}, m.message))));
 }
 
+async function clearJournal() {
+  await api("DELETE", "requests");
+  state.lastSeq = -1;
+  state.journal = [];
+  document.getElementById("journal-detail").hidden = true;
+  await showJournal();
+}
+
 // Namespaces: the page of another one is a link away.
 
 async function showNamespaces() {
@@ -420,6 +453,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("call-form").addEventListener("submit", placeCall);
   document.getElementById("fault-form").addEventListener("submit", addFault);
   document.getElementById("make-form").addEventListener("submit", makeCall);
+  document.getElementById("journal-clear").addEventListener("click", clearJournal);
   document.getElementById("namespace").addEventListener("change", openNamespace);
   for (const id of ["filter-function", "filter-user", "filter-code"]) {
     document.getElementById(id).addEventListener("input", renderJournal);
