@@ -166,7 +166,13 @@ def test_a_call_placed_from_the_form_is_recorded_and_listed(page):
     expect(page.locator("#call-result")).to_contain_text("recorded")
     uniqueid = page.locator("#call-result").inner_text().split(":")[0]
     expect(page.locator(f'tr[data-uniqueid="{uniqueid}"]')).to_contain_text("7 s")
-    expect(page.locator("#emails-table tbody tr")).to_have_count(1)  # Acme sales mails them
+    expect(page.locator("#emails-table tbody tr.email")).to_have_count(1)  # Acme sales mails them
+    page.click("#emails-table tbody tr.email")  # the row opens: the message and its recording
+    detail = page.locator("#emails-table tbody tr.email-detail")
+    expect(detail).to_be_visible()
+    expect(detail).to_contain_text("Subject: Call recording")
+    expect(detail.locator("audio")).to_have_count(1)
+    expect(detail.locator("a[download]")).to_have_count(1)
 
 
 def test_click_to_call_from_the_page_then_hang_up_from_it(page, server):
@@ -312,3 +318,17 @@ def test_the_journal_clears_in_one_click(page, server):
     page.click("#journal-clear")
     expect(page.locator("#journal-table tbody tr")).to_have_count(0)
     assert control(server, "GET", "requests")["requests"] == []
+
+
+def test_with_a_control_token_the_page_asks_for_it_and_keeps_it(browser):
+    with LiveServer("--memory", "--control-token", "s3cret") as guarded:
+        context = browser.new_context()
+        opened = context.new_page()
+        opened.goto(f"{guarded.url}/_mock/ui")
+        expect(opened.get_by_role("heading", name="mock-enswitch")).to_be_visible()
+        opened.fill('input[name="token"]', "s3cret")
+        opened.click('button[type="submit"]')
+        opened.wait_for_selector("body[data-ready=yes]")
+        assert opened.url == f"{guarded.url}/_mock/ui"  # the token left the address bar
+        expect(opened.locator('dd[data-fact="Enswitch version"]')).to_have_text("4.4")
+        context.close()

@@ -49,8 +49,30 @@ def guard() -> tuple[Response, int] | None:
     try:
         check(service().config, request, query_token=request.endpoint == TOKEN_VIA_QUERY)
     except Refused as refused:
+        if refused.status == 401 and request.endpoint == TOKEN_VIA_QUERY:
+            return token_page(), 401  # a browser cannot send the header: it asks instead
         return problem(refused.status, refused.message, refused.field)
     return None
+
+
+TOKEN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mock-enswitch: control token</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: sans-serif; max-width: 32em; margin: 3em auto">
+<h1>mock-enswitch</h1>
+<p>This mock's control API wants its token (<code>--control-token</code>, or
+<code>MOCK_ENSWITCH_CONTROL_TOKEN</code> in the compose file). The page keeps it as a cookie.</p>
+<form method="get"><label>Token <input name="token" type="password" autofocus required></label>
+<button type="submit">Open the dashboard</button></form>
+</body></html>
+"""
+
+
+def token_page() -> Response:
+    """The dashboard's door when a token is wanted: a form, not raw JSON about a header."""
+    response = Response(TOKEN_PAGE, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 blueprint.before_request(guard)

@@ -315,9 +315,28 @@ async function addFault(event) {
 
 async function showEmails() {
   const { emails } = await api("GET", "emails");
-  fill(document.querySelector("#emails-table tbody"), emails.slice().reverse().map((m) =>
-    el("tr", {}, el("td", {}, when(m.time)), el("td", {}, m.to), el("td", {}, m.subject),
-      el("td", {}, `${m.attachment.name} (${m.attachment.mimetype}, ${m.attachment.size} bytes)`))));
+  const key = JSON.stringify(emails.map((m) => [m.time, m.to, m.uniqueid, m.recordid]));
+  if (key === state.emailsKey) return;  // unchanged: an open message stays open
+  state.emailsKey = key;
+  fill(document.querySelector("#emails-table tbody"), emails.slice().reverse().flatMap((m, n) => {
+    const detail = el("tr", { class: "email-detail", hidden: "" }, el("td", { colspan: "4" }, emailDetail(m)));
+    const row = el("tr", { class: "email", "data-email": n, onclick: () => { detail.hidden = !detail.hidden; } },
+      el("td", {}, when(m.time)), el("td", {}, m.to), el("td", {}, m.subject),
+      el("td", {}, `${m.attachment.name} (${m.attachment.mimetype}, ${m.attachment.size} bytes)`));
+    return [row, detail];
+  }));
+}
+
+function emailDetail(m) {
+  const lines = el("pre", {}, [`To: ${m.to}`, `Subject: ${m.subject}`,
+    `Record group ${m.recordgroup}, call ${m.uniqueid}, recording ${m.recordid}`,
+    `Attachment: ${m.attachment.name} (${m.attachment.size} bytes)`,
+    m.transcribe ? "Transcription asked for." : ""].filter(Boolean).join("\n"));
+  if (!m.saved) return el("div", {}, lines, el("p", { class: "muted" },
+    "The group keeps no recording (expires 0): the mail was the only copy."));
+  const src = `${BASE}/_mock/recordings/${m.recordgroup}/${encodeURIComponent(m.uniqueid)}/${encodeURIComponent(m.recordid)}.wav`;
+  return el("div", {}, lines, el("audio", { controls: "", preload: "none", src }),
+    el("a", { href: src, download: m.attachment.name }, " Download the WAV"));
 }
 
 // Lines, calls in progress (hung up from here), call records, and click-to-call as a user.
