@@ -353,3 +353,11 @@ def test_events_of_several_calls_go_out_in_time_order(control):
     control("POST", "clock", {"advance": 30})
     stamps = [float(e["timestamp"]) for e in events(control)]
     assert stamps == sorted(stamps), stamps
+
+
+def test_the_calls_in_progress_name_each_legs_callid(api, control):
+    callid = api("calls/make", stype="phone", snumber="1001", cnumber=NUMBER, wait=1,
+                 answer1=1, answer2=1)["data"]["callid"]  # fmt: skip
+    status, body = control("GET", "calls")
+    assert [c["callid"] for c in body["calls"]] == [callid, callid]
+    assert len({c["uniqueid"] for c in body["calls"]}) == 2

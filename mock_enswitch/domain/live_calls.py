@@ -48,6 +48,7 @@ def in_progress(switch: Switch) -> list[dict]:
         shown.append(
             {
                 "uniqueid": call["uniqueid"],
+                "callid": callid_of(call),
                 "recordgroup": call["recordgroup"],
                 "phone": call.get("phone", ""),
                 "direction": call["direction"],
