@@ -32,6 +32,11 @@ class Journal:
             entry["seq"] = self._seq
             self._entries.append(entry)
 
+    @property
+    def last_seq(self) -> int:
+        """The number of the latest entry (0 for none since the last clear)."""
+        return self._seq
+
     def __len__(self) -> int:
         return len(self._entries)
 

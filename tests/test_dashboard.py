@@ -254,9 +254,10 @@ def test_a_long_journal_is_fetched_by_news_and_drawn_in_part(page, server):
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "/_mock/requests" in r.url else None)
     page.wait_for_timeout(2500)
-    assert asked and all("since=230" in url for url in asked)  # only what is new
+    assert asked == []  # idle: the journal is not asked for at all
     call(server, "recording/groups/list")
     expect(page.locator('#journal-table tbody tr[data-seq="231"]')).to_have_count(1, timeout=5000)
+    assert asked and all("since=230" in url for url in asked)  # then only what is new
 
 
 def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, server):
@@ -332,3 +333,16 @@ def test_with_a_control_token_the_page_asks_for_it_and_keeps_it(browser):
         assert opened.url == f"{guarded.url}/_mock/ui"  # the token left the address bar
         expect(opened.locator('dd[data-fact="Enswitch version"]')).to_have_text("4.4")
         context.close()
+
+
+def test_an_idle_page_asks_for_the_overview_alone(page, server):
+    page.wait_for_timeout(1200)  # the first polls after the load
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda r: asked.append(r.url.split("/_mock/")[-1]) if "/_mock/" in r.url else None,
+    )
+    page.wait_for_timeout(3000)
+    assert asked and set(asked) == {"overview"}, asked  # about one small request a second
+    call(server, "recording/groups/create", "name=Woken")
+    expect(page.locator('[data-group="3"]')).to_contain_text("Woken", timeout=5000)

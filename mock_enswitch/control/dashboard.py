@@ -83,7 +83,21 @@ def overview():
         uptime=time.time() - STARTED,
         clock=mock.on_switch(lambda switch: switch.clock.now()),
         counts={**counted, "fault_rules": len(mock.faults.listing()), "journal": len(mock.journal)},
+        changes=mock.on_switch(lambda switch: changes(mock, switch)),
     )
+
+
+def changes(mock, switch) -> dict:
+    """Numbers that move whenever anything the page shows changes (the latest journal entry,
+    event, rule, text message, stored record): the page polls this alone while it is idle, and
+    fetches the rest only when one moved."""
+    return {
+        "journal": mock.journal.last_seq,
+        "events": switch.events.sequence,
+        "faults": [(rule["id"], rule["hits"]) for rule in mock.faults.listing(spent=True)],
+        "messages": len(switch.texts.messages()),
+        "writes": switch.db.writes,
+    }
 
 
 @blueprint.get("/recordings/<int:recordgroup>/<uniqueid>/<recordid>.wav")

@@ -128,6 +128,8 @@ class Database:
         """A file database at `path` (kept across restarts), or a memory one when `path` is None."""
         self.path = path
         self.lock = threading.RLock()
+        self.writes = 0
+        """How many writes so far: what a page polling for change compares (the dashboard)."""
         self._memo: dict[Hashable, Any] = {}
         self._collections: dict[str, Collection] = {}
         if path is None:
@@ -180,6 +182,7 @@ class Database:
         if meta:
             data[META] = {"1": dict(meta)}
         with self.lock:
+            self.writes += 1
             stale = self._db.tables()
             self._db.storage.replace(data)
             for name in stale | set(data):  # TinyDB's per-table query caches knew the old data
@@ -294,6 +297,7 @@ class _Write:
 
     def __enter__(self) -> None:
         self.db.lock.acquire()
+        self.db.writes += 1
         self._batch = self.db._db.storage.batch()
         self._batch.__enter__()
 

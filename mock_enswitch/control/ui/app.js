@@ -58,6 +58,9 @@ function when(seconds) {
 async function showOverview() {
   const o = await api("GET", "overview");
   state.journalCount = o.counts.journal;
+  const changes = JSON.stringify([o.changes, o.counts]);
+  const changed = changes !== state.changes;
+  state.changes = changes;
   const facts = [
     ["Enswitch version", o.enswitch_version],
     ["Up for", Math.round(o.uptime) + " s"],
@@ -66,6 +69,7 @@ async function showOverview() {
   ];
   document.getElementById("facts").replaceChildren(
     ...facts.flatMap(([name, value]) => [el("dt", {}, name), el("dd", { "data-fact": name }, value)]));
+  return changed;
 }
 
 async function advanceClock() {
@@ -454,10 +458,15 @@ async function refreshAll() {
     showCalls(), showEvents(), showBilling(), showNamespaces()]);
 }
 
+// While nothing changes, a poll is one small request (the overview): the other views are
+// fetched only when its `changes` moved (a call, an event, a rule's hit, a stored record...).
 async function poll() {
   try {
-    await Promise.all([showOverview(), showJournal(), showFaults(), showEmails(), showRecordings(),
-      showCalls(), showEvents(), showBilling()]);
+    const changed = await showOverview();
+    if (changed) {
+      await Promise.all([showJournal(), showFaults(), showEmails(), showRecordings(),
+        showCalls(), showEvents(), showBilling(), showNamespaces()]);
+    }
   }
   catch (error) { say("overview-message", "The mock does not answer: " + error.message, true); }
   setTimeout(poll, POLL_MS);
