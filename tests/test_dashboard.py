@@ -246,18 +246,19 @@ def test_another_origin_cannot_drive_the_mock_from_a_page(browser, server):
 
 
 def test_a_long_journal_is_fetched_by_news_and_drawn_in_part(page, server):
-    for _ in range(230):
+    for _ in range(1030):
         call(server, "user/login")
     rows = page.locator("#journal-table tbody tr")
-    expect(rows).to_have_count(200, timeout=10000)
-    expect(page.locator("#journal-count")).to_contain_text("The latest 200 of 230 calls")
+    expect(rows).to_have_count(200, timeout=15000)
+    expect(page.locator("#journal-count")).to_contain_text("The latest 200 of 1000 calls")
+    assert page.evaluate("document.documentElement.scrollHeight") < 15000  # was 34,079 px
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "/_mock/requests" in r.url else None)
     page.wait_for_timeout(2500)
     assert asked == []  # idle: the journal is not asked for at all
     call(server, "recording/groups/list")
-    expect(page.locator('#journal-table tbody tr[data-seq="231"]')).to_have_count(1, timeout=5000)
-    assert asked and all("since=230" in url for url in asked)  # then only what is new
+    expect(page.locator('#journal-table tbody tr[data-seq="1031"]')).to_have_count(1, timeout=5000)
+    assert asked and all("since=1030" in url for url in asked)  # then only what is new
 
 
 def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, server):
@@ -346,3 +347,15 @@ def test_an_idle_page_asks_for_the_overview_alone(page, server):
     assert asked and set(asked) == {"overview"}, asked  # about one small request a second
     call(server, "recording/groups/create", "name=Woken")
     expect(page.locator('[data-group="3"]')).to_contain_text("Woken", timeout=5000)
+
+
+def test_a_call_placed_on_a_line_from_the_form_is_active_then_a_record(page, server):
+    page.select_option("#call-line", "1001")
+    page.check('#call-form input[name="active"]')
+    page.click('#call-form button[type="submit"]')
+    expect(page.locator("#call-result")).to_contain_text(":")
+    uniqueid = page.locator("#call-result").inner_text().split(":")[0]
+    row = page.locator("#active-table tbody tr", has_text=uniqueid)
+    expect(row).to_have_count(1, timeout=5000)
+    row.get_by_role("button", name="Hang up").click()
+    expect(page.locator("#cdrs-table tbody tr", has_text=uniqueid)).to_have_count(1, timeout=5000)

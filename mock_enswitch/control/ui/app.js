@@ -200,10 +200,14 @@ async function placeCall(event) {
   event.preventDefault();
   const form = event.target;
   say("call-result", "");
-  const call = {
-    recordgroup: Number(form.recordgroup.value), direction: form.direction.value,
-    caller: form.caller.value, called: form.called.value,
-  };
+  // A line, as /_mock/calls takes one (its record group decides), else a record group.
+  const call = form.phone.value
+    ? { phone: form.phone.value, direction: form.direction.value }
+    : { recordgroup: Number(form.recordgroup.value), direction: form.direction.value };
+  const lineSide = form.direction.value === "inbound" ? "called" : "caller";
+  for (const side of ["caller", "called"]) {
+    if (!(form.phone.value && side === lineSide)) call[side] = form[side].value;
+  }
   if (form.talktime.value !== "") call.talktime = Number(form.talktime.value);  // else the default
   if (form.active.checked) call.active = true;
   try {
@@ -361,6 +365,7 @@ async function showCalls() {
       el("td", {}, r.direction), el("td", {}, r.caller), el("td", {}, r.called), el("td", {}, when(r.start)),
       el("td", {}, r.answered ? `${Math.max(0, r.end - r.answered)} s` : "not answered"))));
   keepOptions("make-line", phones.map((p) => [p.name, `${p.name} (customer ${p.customer})`]));
+  keepOptions("call-line", [["", "none: by group"], ...phones.map((p) => [p.name, `${p.name} (customer ${p.customer})`])]);
   keepOptions("make-user", users.map((u) => [u.username, u.username]), "acme-admin");
   state.passwords = Object.fromEntries(users.map((u) => [u.username, u.password]));
 }
