@@ -266,6 +266,9 @@ def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, serve
     urllib.request.urlopen(call_in, timeout=10).read()
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     opened.goto(f"{server.url}/ns/team-a/_mock/ui/")
     opened.wait_for_selector("body[data-ready=yes]")
     expect(opened.locator("#groups")).to_contain_text("Team A")
@@ -273,8 +276,9 @@ def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, serve
     expect(opened.locator("#namespace")).to_have_value("team-a")
     opened.select_option("#namespace", "")
     opened.wait_for_url(f"{server.url}/_mock/ui/")
-    opened.wait_for_selector("body[data-ready=yes]")
+    opened.wait_for_selector("body[data-ready=yes]", timeout=15000)
     expect(opened.locator("#groups")).not_to_contain_text("Team A")
+    assert errors == []
     context.close()
 
 

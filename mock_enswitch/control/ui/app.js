@@ -459,8 +459,10 @@ function openNamespace(event) {
 // Refreshing.
 
 async function refreshAll() {
-  await Promise.all([showOverview(), showDirectory(), showRecordings(), showJournal(), showFaults(), showEmails(),
-    showCalls(), showEvents(), showBilling(), showNamespaces()]);
+  const drawn = await Promise.allSettled([showOverview(), showDirectory(), showRecordings(), showJournal(),
+    showFaults(), showEmails(), showCalls(), showEvents(), showBilling(), showNamespaces()]);
+  const failed = drawn.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;  // after every other view is drawn
 }
 
 // While nothing changes, a poll is one small request (the overview): the other views are
@@ -491,8 +493,14 @@ document.addEventListener("DOMContentLoaded", async () => {
   for (const id of ["filter-function", "filter-user", "filter-code"]) {
     document.getElementById(id).addEventListener("input", renderJournal);
   }
-  await loadFunctions();
-  await refreshAll();
-  document.body.dataset.ready = "yes";
-  setTimeout(poll, POLL_MS);
+  try {
+    await loadFunctions();
+    await refreshAll();
+  } catch (error) {  // a view that fails says so; the others, and the polling, go on
+    console.error("mock-enswitch dashboard:", error);
+    say("overview-message", "A view could not be drawn: " + error.message, true);
+  } finally {
+    document.body.dataset.ready = "yes";
+    setTimeout(poll, POLL_MS);
+  }
 });
