@@ -10,6 +10,7 @@ body with its secrets masked, and the milliseconds the mock took.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -100,7 +101,7 @@ def reply_record(status: int, headers: dict[str, str], body: bytes | None, ms: f
         shown = "(a file, not kept)"
     elif len(body) > REPLY_READ_LIMIT:
         shown = f"({len(body)} bytes, not kept)"
-    elif not any(word.encode() in body.lower() for word in SECRET_WORDS):
+    elif not SECRET_IN_BODY.search(body):
         shown = body.decode("utf-8", "replace").rstrip("\n")  # nothing to mask: not parsed
     else:
         try:
@@ -119,6 +120,8 @@ def masked_reply(value: Any) -> Any:
 
 
 SECRET_WORDS = ("password", "token", "secret")
+SECRET_IN_BODY = re.compile("|".join(SECRET_WORDS).encode(), re.IGNORECASE)
+"""A body without one of these is kept as it is, not parsed to be masked (one pass, no copy)."""
 
 
 def is_secret(name: str, hidden: Iterable[str] = ()) -> bool:

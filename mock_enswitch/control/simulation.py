@@ -164,5 +164,6 @@ def events():
     if unknown:
         return problem(400, f"Unknown filter {unknown[0]}; known: {', '.join(EVENT_FILTERS)}.")
     wanted = {name: request.args[name] for name in EVENT_FILTERS if name in request.args}
-    made = service().on_switch(lambda switch: switch.events.kept(**wanted))
-    return jsonify(events=made, **service().push_state())
+    mock = service()
+    made = mock.on_switch(lambda switch: switch.events.kept(**wanted))
+    return jsonify(events=made, **mock.push_state())

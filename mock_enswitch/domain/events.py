@@ -132,14 +132,11 @@ class Events:
 
 
 def fields(event: str, call: dict, at: float) -> dict[str, Any]:
-    """What an event of `call` says: class, event, timestamp, and the call's columns. Never a
-    password: a call holds none, and only these fields are read from it."""
+    """What an event of `call` says besides class, event and timestamp: the call's columns.
+    Never a password: a call holds none, and only these fields are read from it."""
     answered = call["answered"] and call["start"] + call["ringtime"] <= at
     status = {"start": "ringing", "route": "ringing", "answer": "answered"}.get(event, "ended")
-    made = {
-        "class": CALL,
-        "event": event,
-        "timestamp": f"{at:.6f}",
+    made = {  # class, event and timestamp: emit_fields adds them, as to every event
         "callid": callid_of(call),
         "uniqueid": call["uniqueid"],
         "customer": call["customer"] or 0,

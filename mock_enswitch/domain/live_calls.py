@@ -123,8 +123,8 @@ def steer(switch: Switch, callid: str, outcome: str, after: int | None) -> bool:
                 if outcome != "hang up" and ringing:
                     change(switch, leg, answered=False, ringtime=now - leg["start"])
                 end_at(switch, leg, ends)
-            for leg in legs or ({"callid": callid, "uniqueid": callid},):
-                drop_later_legs(switch, callid_of(leg))
+            for whole_call in {callid_of(leg) for leg in legs} or {callid}:
+                drop_later_legs(switch, whole_call)  # its legs still to start never do
         unsettled(switch)
     settle(switch)
     return True

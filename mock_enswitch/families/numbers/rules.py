@@ -79,9 +79,7 @@ class Owned:
 
     def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
         number = by_number(call.switch.db, values.pop("number"))
-        if number is None or number["customer"] == POOL:
-            raise NotFound(self.message)
-        if number["customer"] not in call.caller.reach:
+        if number is None or number["customer"] not in call.caller.reach:  # the pool's is 0
             raise NotFound(self.message)
         return number["customer"], number
 
