@@ -10,8 +10,8 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from .api.envelope import failure, kept_headers
-from .api.views import EnswitchApi
+from .api.envelope import failure
+from .composition import Mock, compose
 from .config import Config
 from .control.dashboard import blueprint as dashboard_blueprint
 from .control.directory import blueprint as directory_blueprint
@@ -20,20 +20,22 @@ from .control.namespaces import blueprint as namespaces_blueprint
 from .control.simulation import blueprint as simulation_blueprint
 from .control.views import blueprint as control_blueprint
 from .control.views import problem
-from .namespaces import Namespaces, namespaced
-from .service import Service
+from .namespaces import namespaced
 from .store.logstorage import StorageFailed
-from .surfaces import API_ROOT, CONTROL_ROOT, INTERNAL_ERROR, STORAGE_FAILED, is_control
+from .surfaces import CONTROL_ROOT, INTERNAL_ERROR, STORAGE_FAILED, is_control
 
 log = logging.getLogger("mock_enswitch")
 
 
-def create_app(config: Config | None = None) -> Flask:
-    config = config or Config()
+def create_app(config: Config | None = None, mock: Mock | None = None) -> Flask:
+    """The mock as one WSGI app; `mock`: the running mock the server already made, for the
+    control API and the dashboard (the server answers the API itself, api/served.py)."""
+    if mock is None:
+        mock = compose(config or Config())
+    config, service, namespaces = mock.config, mock.service, mock.namespaces
     app = Flask("mock_enswitch")
     app.json.sort_keys = False  # "responses" first and fields in their order, as Enswitch sends
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_size  # the server refuses first; tests too
-    service = Service(config)
     app.extensions["mock_enswitch"] = service
     app.register_blueprint(control_blueprint, url_prefix=CONTROL_ROOT)
     app.register_blueprint(simulation_blueprint, url_prefix=CONTROL_ROOT)
@@ -44,23 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageFailed, _storage_failed)
     app.register_error_handler(Exception, _unexpected_error)
-    api = EnswitchApi(service)
-    roots = api_roots(config)
-    namespaces = app.extensions["mock_enswitch_namespaces"] = Namespaces(
-        service, config.max_namespaces
-    )
+    app.extensions["mock_enswitch_namespaces"] = namespaces
+    mounts = dict.fromkeys(mock.roots, mock.api)
     app.wsgi_app = merged_slashes(
-        namespaced(DispatcherMiddleware(app.wsgi_app, dict.fromkeys(roots, api)), namespaces)
+        namespaced(DispatcherMiddleware(app.wsgi_app, mounts), namespaces)
     )
     return app
-
-
-def api_roots(config: Config) -> list[str]:
-    """Where the API is served: --api-root's first (what the deployment's clients use), then
-    /api/json, both under the path prefix."""
-    prefix = config.path_prefix.rstrip("/")
-    extra = [prefix + config.api_root.rstrip("/")] if config.api_root else []
-    return [*extra, prefix + API_ROOT]
 
 
 def merged_slashes(wsgi_app):
@@ -85,6 +76,11 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
+def kept_headers(error: HTTPException) -> dict[str, str]:
+    """An HTTP error's headers worth keeping in any surface's reply (Allow), not its type."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+
+
 def _storage_failed(error: StorageFailed) -> Response:
     log.error("%s", error)
     return _problem(500, STORAGE_FAILED.format(error=error))
@@ -100,4 +96,5 @@ def _problem(status: int, message: str) -> Response:
         response, status = problem(status, message)
         response.status_code = status
         return response
-    return failure(status, message)
+    envelope = failure(status, message)
+    return Response(envelope.body, status, headers=envelope.headers)

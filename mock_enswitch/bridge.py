@@ -1,36 +1,26 @@
-"""The WSGI app served by uvicorn: each call run on the event loop itself, or on a thread when it
-may wait.
+"""The WSGI apps served by uvicorn (the control API and the dashboard; the Enswitch API is
+answered without WSGI, api/served.py): each call run on the event loop itself.
 
-A call of the mock never waits for I/O (TinyDB in memory or a memory-mapped log), so it runs
-right on the event loop: no hand-off to a worker thread and back, which under waitress cost more
-of each request than the call itself (make bench, P1). a2wsgi, the well-kept bridge, hands every
-call to a thread and served the mock at ~760 requests/s against ~3,000 for this one in the same
-run. Only a call that may sleep (a fault delay: `may_wait()`) goes to a thread, so it
-never holds up the others.
+A control call never waits for I/O (TinyDB in memory or a memory-mapped log), so it runs right on
+the event loop: no hand-off to a worker thread and back. a2wsgi, the well-kept bridge, hands
+every call to a thread and served the mock at ~760 requests/s against ~3,000 for this one in the
+same run (make bench, P1, when the API still went through here).
 
 Also here, as waitress did it: a body over `max_body` is refused before it is read (the app gives
 the 413 in its surface's format from the Content-Length alone, then the connection is closed);
-a `close` fault drops the connection with no reply (drop.py); a reply is sent block by block as
-the socket takes it, and no more is read of it once the client has gone.
+a reply is sent block by block as the socket takes it, and no more is read of it once the client has gone.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import sys
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from .drop import DROP_KEY, DropConnection
-
-DROP_EXTENSION = "mock_enswitch.drop"
-"""In the ASGI scope's extensions, what the server (server.py) gives to drop the connection with
-nothing written: how a `close` fault reaches the socket."""
-GONE_EXTENSION = "mock_enswitch.gone"
-"""In the extensions too: whether the client has gone (a download stops being read from)."""
+from .connection import GONE_EXTENSION
 
 
 class ClientGone(Exception):
@@ -40,24 +30,21 @@ class ClientGone(Exception):
 class WsgiOnAsgi:
     """An ASGI app (for uvicorn) that runs the WSGI `app`."""
 
-    def __init__(
-        self,
-        app: Callable,
-        max_body: int,
-        threads: int,
-        may_wait: Callable[[], bool] = lambda: False,
-    ) -> None:
+    def __init__(self, app: Callable, max_body: int) -> None:
         self.app = app
         self.max_body = max_body
-        self.may_wait = may_wait
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mock-call")
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":  # no lifespan or websocket here
             return
         environ = self.environ(scope)
         try:
-            body, too_large = await self.read_body(environ, receive)
+            body, too_large = await read_body(
+                environ.get("CONTENT_LENGTH", ""),
+                "HTTP_TRANSFER_ENCODING" in environ,
+                receive,
+                self.max_body,
+            )
         except ClientGone:  # mid-body: a call on half its parameters must not run
             return
         environ["wsgi.input"] = io.BytesIO(body)
@@ -69,15 +56,9 @@ class WsgiOnAsgi:
         def start_response(status: str, headers: list, exc_info: Any = None) -> None:
             started[:] = [status, headers]
 
-        if self.may_wait():
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.pool, self.app, environ, start_response)
-        else:
-            result = self.app(environ, start_response)
+        result = self.app(environ, start_response)
         try:
             await self.respond(scope, send, result, started, close=bool(too_large))
-        except DropConnection:
-            scope["extensions"][DROP_EXTENSION]()
         finally:
             if hasattr(result, "close"):
                 result.close()
@@ -107,7 +88,6 @@ class WsgiOnAsgi:
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
             "wsgi.input_terminated": True,
-            DROP_KEY: DROP_EXTENSION in scope.get("extensions", {}),
         }
         for raw_name, raw_value in scope["headers"]:
             name = raw_name.decode("latin-1").upper().replace("-", "_")
@@ -117,32 +97,10 @@ class WsgiOnAsgi:
             environ[name] = f"{environ[name]},{value}" if name in environ else value
         return environ
 
-    async def read_body(self, environ: dict, receive: Callable) -> tuple[bytes, int]:
-        """(the body, 0), or (what was read, the size known to be too large) when it passes
-        `max_body`: from Content-Length before any of it is read, else as it comes."""
-        length = environ.get("CONTENT_LENGTH", "")
-        if not length and "HTTP_TRANSFER_ENCODING" not in environ:
-            return b"", 0  # no body (a GET): no need to ask for one
-        if length.isascii() and length.isdigit() and int(length) > self.max_body:
-            return b"", int(length)
-        pieces, size = [], 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise ClientGone
-            piece = message.get("body", b"")
-            size += len(piece)
-            if size > self.max_body:
-                return b"", size
-            pieces.append(piece)
-            more = message.get("more_body", False)
-        return b"".join(pieces), 0
-
     async def respond(self, scope: dict, send: Callable, result, started: list, close: bool):
-        """The reply: status and headers with the first block (so a drop raised by the body,
-        before any block, sends nothing), then each block as the socket takes it; a block is
-        held until the next, so the last goes with the end (a one-block reply: two sends)."""
+        """The reply: status and headers with the first block, then each block as the socket
+        takes it; a block is held until the next, so the last goes with the end (a one-block
+        reply: two sends)."""
         held = None
         gone = scope.get("extensions", {}).get(GONE_EXTENSION, lambda: False)
         for block in result:
@@ -158,6 +116,50 @@ class WsgiOnAsgi:
         if held is None:
             await send(head(started, close))
         await send({"type": "http.response.body", "body": held or b"", "more_body": False})
+
+
+class Lazy:
+    """A WSGI app made when first called (or by `app()` beforehand): how the control API and
+    the dashboard keep Flask (~150 ms of imports) off the path to `ready`."""
+
+    def __init__(self, make: Callable[[], Callable]) -> None:
+        self._make = make
+        self._app: Callable | None = None
+        self._lock = threading.Lock()
+
+    def app(self) -> Callable:
+        with self._lock:
+            if self._app is None:
+                self._app = self._make()
+            return self._app
+
+    def __call__(self, environ: dict, start_response) -> Any:
+        return self.app()(environ, start_response)
+
+
+async def read_body(
+    length: str, chunked: bool, receive: Callable, max_body: int
+) -> tuple[bytes, int]:
+    """(the body, 0), or (b"", the size known to be too large) when it passes `max_body`: from
+    Content-Length before any of it is read, else as it comes. `ClientGone` if the client
+    leaves before it is whole."""
+    if not length and not chunked:
+        return b"", 0  # no body (a GET): no need to ask for one
+    if length.isascii() and length.isdigit() and int(length) > max_body:
+        return b"", int(length)
+    pieces, size = [], 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        piece = message.get("body", b"")
+        size += len(piece)
+        if size > max_body:
+            return b"", size
+        pieces.append(piece)
+        more = message.get("more_body", False)
+    return b"".join(pieces), 0
 
 
 def head(started: list, close: bool) -> dict:

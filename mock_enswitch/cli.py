@@ -9,6 +9,7 @@ import re
 import signal
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -285,7 +286,8 @@ def not_ready(environ, start_response):
 
 
 def run(config: Config) -> None:
-    from . import create_app
+    from .bridge import Lazy
+    from .composition import compose
     from .logs import CallLog, configure_server_logging
     from .server import make_server
 
@@ -298,7 +300,7 @@ def run(config: Config) -> None:
     except OSError as error:
         raise click.ClickException(cannot_listen(config, error)) from None
     try:
-        app = create_app(config)
+        mock = compose(config)
     except (FixtureError, DatabaseUnusable, RuleError, StorageFailed) as error:
         server.close()
         raise click.ClickException(str(error)) from None
@@ -312,31 +314,28 @@ def run(config: Config) -> None:
     except KeyboardInterrupt:  # Ctrl-C while the log replays: the files are as they were
         server.close()
         raise click.ClickException("start interrupted; the database was left as it was") from None
-    server.application = app
-    service = app.extensions["mock_enswitch"]
-    server.attach(service, config.events_authkey, app.extensions["mock_enswitch_namespaces"])
-    namespaces = app.extensions["mock_enswitch_namespaces"]
-    server.serve_waiting_calls_on_threads(
-        lambda: service.faults.may_delay or namespaces.may_delay()
-    )
+    server.attach(mock, config.events_authkey)
+    server.application = control = Lazy(lambda: control_app(mock))
+    service = mock.service
     gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
     version = service.config.enswitch_version
-    click.echo(
-        f"mock-enswitch {version} serving http://{host}:{port}{config.path_prefix}"
-        f"{config.api_root or '/api/json'}/ "
-        f"(data: {where})",
-        err=True,
-    )
-    click.echo(f"ready on port {port}", err=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, stop)  # before `ready`: a stop right after it is a clean one
     try:
+        click.echo(
+            f"mock-enswitch {version} serving http://{host}:{port}{config.path_prefix}"
+            f"{config.api_root or '/api/json'}/ "
+            f"(data: {where})",
+            err=True,
+        )
+        click.echo(f"ready on port {port}", err=True)
+        warm_up(control)
         server.run()
     except KeyboardInterrupt:
         pass
@@ -348,6 +347,27 @@ def run(config: Config) -> None:
             service.call_log.close()  # the call lines still batched, before the last word
             click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)
+
+
+def control_app(mock):
+    """The Flask app of the control API and the dashboard over the running mock."""
+    from .app import create_app
+
+    return create_app(mock.config, mock)
+
+
+def warm_up(control) -> None:
+    """After `ready`, in a thread: what the API does not need, loaded before its first use, so
+    that neither a first control call nor a first event waits ~100 ms for its imports: the
+    control API's Flask app, and aiohttp (the events' client)."""
+
+    def load() -> None:
+        control.app()
+        import aiohttp  # noqa: F401
+
+        gc.freeze()  # what they loaded lives as long as the server, too
+
+    threading.Thread(target=load, name="mock-warm-up", daemon=True).start()
 
 
 def cannot_listen(config: Config, error: OSError) -> str:

@@ -28,14 +28,20 @@ import socket
 from collections import deque
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .bridge import DROP_EXTENSION, GONE_EXTENSION, WsgiOnAsgi
+from .api.served import ServedApi
+from .bridge import WsgiOnAsgi
 from .config import Config
+from .connection import DROP_EXTENSION, GONE_EXTENSION
 from .push.live import LiveApp
 from .surfaces import error_body
+
+if TYPE_CHECKING:
+    from .composition import Mock
 
 MAX_HEAD = 64 * 1024
 """A request line and headers longer than this are refused (431)."""
@@ -296,8 +302,9 @@ class Server:
 
     def __init__(self, application: Callable, config: Config) -> None:
         self.socket = listen(config.host, config.port)
-        self.bridge = WsgiOnAsgi(application, config.max_body_size, config.threads)
-        self.live = LiveApp(self.bridge, config.path_prefix)
+        self.bridge = WsgiOnAsgi(application, config.max_body_size)
+        self.api = ServedApi(self.bridge, config.max_body_size, config.threads)
+        self.live = LiveApp(self.api, config.path_prefix)
         protocol = type(
             "MockProtocol",
             (MockProtocol,),
@@ -335,22 +342,21 @@ class Server:
     def application(self, app: Callable) -> None:
         self.bridge.app = app
 
-    def attach(self, service, events_authkey: str | None, namespaces) -> None:
-        """The running mock: its events, and its namespaces', are pushed (to URLs, on the
-        websocket) once it serves."""
+    def attach(self, mock: Mock, events_authkey: str | None) -> None:
+        """The running mock: its API is answered, and its events, and its namespaces', are
+        pushed (to URLs, on the websocket) once it serves. A call that may sleep (a delay rule
+        in force, in any namespace) runs on a thread, so it holds up no other."""
+        service, namespaces = mock.service, mock.namespaces
+        self.api.serve(mock.api, namespaces, mock.roots)
+        self.api.may_wait = lambda: service.faults.may_delay or namespaces.may_delay()
         self.live.attach(service, events_authkey, namespaces)
-
-    def serve_waiting_calls_on_threads(self, may_wait: Callable[[], bool]) -> None:
-        """`may_wait()`: whether calls may sleep now (a delay rule in force): those run on
-        threads, so they hold up no other; the others on the event loop."""
-        self.bridge.may_wait = may_wait
 
     def run(self) -> None:
         self.uvicorn.run(sockets=[self.socket])
 
     def close(self) -> None:
         self.socket.close()
-        self.bridge.pool.shutdown(wait=False)
+        self.api.close()
 
 
 def listen(host: str, port: int) -> socket.socket:

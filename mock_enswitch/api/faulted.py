@@ -11,12 +11,10 @@ import random
 import time
 from collections.abc import Mapping
 
-from werkzeug.wrappers import Response
-
 from ..domain.errors import STANDARD_MESSAGES
-from ..drop import DropConnection, can_drop
 from ..faults import Effect
-from .envelope import Reply, envelope, reply
+from .envelope import envelope, reply
+from .wire import Reply
 
 PROXY_PAGE = (
     "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n"
@@ -24,6 +22,7 @@ PROXY_PAGE = (
 )
 PROXY_STATUS = {"502": "502 Bad Gateway", "503": "503 Service Temporarily Unavailable"}
 GENERIC_MESSAGE = "Error."
+TEXT = "text/plain; charset=utf-8"
 
 
 def wait(effect: Effect) -> None:
@@ -33,7 +32,7 @@ def wait(effect: Effect) -> None:
         time.sleep(low if low == high else random.uniform(low, high))
 
 
-def faulted_reply(effect: Effect, environ: dict, documented: Mapping[str, str]) -> Response | None:
+def faulted_reply(effect: Effect, documented: Mapping[str, str]) -> Reply | None:
     """The reply that replaces the call's own, or None when the effect is a delay alone.
     `documented`: the function's codes and their messages (a 404 is worded per function)."""
     if effect.code is not None:
@@ -45,23 +44,15 @@ def faulted_reply(effect: Effect, environ: dict, documented: Mapping[str, str]) 
         return reply(envelope(effect.code, effect.key, message))
     if effect.network is None:
         return None
-    if effect.network == "close":
-        if can_drop(environ):
-            response = Reply(_drop(), mimetype="application/json")
-        else:
-            response = Reply(b"", headers={"Connection": "close"})
+    if effect.network == "close":  # dropped by the server; where it cannot, this empty reply
+        response = Reply(b"", content_type=TEXT, headers={"Connection": "close"})
+        response.drop = True
     elif effect.network == "truncate":
         whole = json.dumps(envelope("200", data={"id": 1}))
-        response = Reply(whole[: len(whole) // 2], mimetype="application/json")
+        response = Reply(whole[: len(whole) // 2].encode())
     else:
         status = PROXY_STATUS[effect.network]
-        response = Reply(
-            PROXY_PAGE.format(status=status), status=int(effect.network), mimetype="text/html"
-        )
+        page = PROXY_PAGE.format(status=status).encode()
+        response = Reply(page, int(effect.network), content_type="text/html; charset=utf-8")
     response.code = effect.network
     return response
-
-
-def _drop():
-    raise DropConnection
-    yield b""  # a generator: raised when the server starts writing the body, not before

@@ -7,16 +7,17 @@ merged, the body winning; a repeated parameter keeps its last value.
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from flask import Request
-
 from ..domain.errors import BadRequest
 from ..versions import format_version
 from .table import DECIMAL, DECIMAL_TEXT, INTEGER, Default, Function, Param
+from .wire import ApiRequest, TransportError
 
 INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
 
@@ -62,36 +63,57 @@ def checked(name: str, text: str) -> str:
     return text
 
 
-def read_json(request: Request) -> Any:
-    """The request's JSON body, or None if it is not JSON; a body nested too deeply for the
-    parser is a 400, not a crash (Python's parser gives up near 1,000 levels)."""
+def read_json(body: bytes) -> Any:
+    """The JSON body, or None if it is not JSON; a body nested too deeply for the parser is a
+    400, not a crash (Python's parser gives up near 1,000 levels)."""
     try:
-        return request.get_json(silent=True)
+        return json.loads(body)
+    except ValueError:  # not JSON, or not text (as Werkzeug's get_json(silent=True))
+        return None
     except RecursionError:
         raise BadRequest("", "The JSON body is nested too deeply.") from None
 
 
-def read_params(request: Request) -> dict[str, str]:
+def read_params(request: ApiRequest) -> dict[str, str]:
     """Every parameter the request carries, as text."""
-    params = parse_query(request.query_string)
+    params = parse_query(request.query)
     if request.method != "POST":
         return params
     mimetype = request.mimetype
     if mimetype == "application/json" or mimetype.endswith("+json"):  # as Request.is_json
-        body = read_json(request)
+        body = read_json(request.whole_body())
         if not isinstance(body, dict):
             raise BadRequest("", "The JSON body is not a JSON object of parameters.")
         for key, value in body.items():
             name = checked(key, key)
             params[name] = checked(name, _as_text(name, value))
     elif mimetype == "multipart/form-data":
-        for name, value in request.form.items():
+        for name, value in multipart_form(request).items():
             if "\ufffd" in name + value:  # the form parser's mark for bytes that were not UTF-8
                 raise BadRequest(name, f"Parameter {name[:NAME_SHOWN]} is not valid UTF-8 text.")
             params[checked(name, name)] = checked(name, value)
     else:
-        params.update(parse_query(request.get_data(cache=True)))
+        params.update(parse_query(request.whole_body()))
     return params
+
+
+def multipart_form(request: ApiRequest) -> dict[str, str]:
+    """A multipart body's fields (of a repeated one, the first), by Werkzeug's parser, with the
+    limits a Werkzeug Request gives it (a form's text over 500 kB is a 413)."""
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.wrappers import Request
+
+    body = request.whole_body()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": request.headers.get("content-type", ""),
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    try:
+        return dict(Request(environ).form.items())
+    except HTTPException as error:
+        raise TransportError(error.code or 400, error.description or error.name) from None
 
 
 def _encodable(text: str) -> bool:

@@ -1,24 +1,20 @@
-"""The /api/json/ surface as a WSGI app of its own: read the request, apply a fault if one fires,
-else dispatch under the one lock; every call is journaled, and logged without its query string
-or body.
+"""The /api/json/ surface: read the request, apply a fault if one fires, else dispatch under the
+one lock; every call is journaled, and logged without its query string or body.
 
-Werkzeug's Request and Response, without Flask: every path under the mount is a function name
-looked up in the table (one route), so Flask's routing, contexts, signals and hooks had nothing
-to do here but cost ~80 us of a call's ~150 in process (make bench, P1 in process). `app.py`
-mounts this app under the prefix with Werkzeug's DispatcherMiddleware; the control API and the
-dashboard stay Flask blueprints, apart from it.
+`EnswitchApi.answer` takes a call as the server parsed it and gives the reply (api/wire.py):
+the server calls it from its event loop (api/served.py), and `EnswitchApi` is also a WSGI app
+of its own, which `app.py` mounts under the prefix beside the control API's Flask app, for
+Flask's test client and the app used as a library. Flask's routing, contexts, signals and
+hooks had nothing to do here: every path under the mount is a function name looked up in the
+table.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request, Response
 
 from ..domain import directory
 from ..domain.calls import caught_up
@@ -32,10 +28,11 @@ from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..store.logstorage import StorageFailed
 from ..surfaces import INTERNAL_ERROR, STORAGE_FAILED
 from .dispatch import dispatch
-from .envelope import Reply, error_body, failure, file_reply, http_error_reply, reply
+from .envelope import error_body, failure, reply, with_numeric_codes
 from .faulted import faulted_reply, wait
 from .functions import SECRET_PARAMS
 from .params import INTEGER_TEXT, read_params
+from .wire import ApiRequest, Reply, TransportError, from_environ, to_wsgi
 
 if TYPE_CHECKING:
     from ..service import Service
@@ -44,7 +41,6 @@ log = logging.getLogger(CALLS_LOGGER)
 errors = logging.getLogger("mock_enswitch")
 
 FAULT_HEADER = "X-Mock-Enswitch-Fault"
-FAULT_ENVIRON_KEY = "HTTP_" + FAULT_HEADER.upper().replace("-", "_")  # as WSGI hands it over
 METHODS = ("GET", "HEAD", "OPTIONS", "POST")
 """What the API answers (HEAD as GET without the body; OPTIONS with the list), as it did as a
 Flask route; any other method is a 405 naming these in `Allow`."""
@@ -67,84 +63,65 @@ class Exchange:
 
 
 class EnswitchApi:
-    """The WSGI app of the Enswitch API for one `Service` (the default namespace), or for the
-    namespace the request names (namespaces.py puts its Service in the environ)."""
+    """The Enswitch API of one `Service` (the default namespace), or of the namespace the
+    request names (namespaces.py puts its Service in the environ)."""
 
     def __init__(self, service: Service) -> None:
         self.root = service
 
     def __call__(self, environ: dict, start_response):
         service = environ.get(NAMESPACE_SERVICE) or self.root
-        request = Request(environ)
-        request.max_content_length = service.config.max_body_size
-        return self.respond(service, request)(environ, start_response)
+        request = from_environ(environ, service.config.max_body_size)
+        return to_wsgi(self.answer(service, request), environ, start_response)
 
-    def respond(self, service: Service, request: Request) -> Response:
+    def answer(self, service: Service, request: ApiRequest) -> Reply:
         if request.method not in METHODS:
             return failure(405, f"The method {request.method} is not allowed.", ALLOW)
         if request.method == "OPTIONS":
-            return Response(status=200, headers=ALLOW)
-        exchange = Exchange(
-            request.path.strip("/"), request.method, request.script_root + request.path
-        )
+            return Reply(b"", content_type="text/plain; charset=utf-8", headers=ALLOW)
+        exchange = Exchange(request.function, request.method, request.path)
         try:
             response = call_function(service, request, exchange)
         except ApiError as error:
             response = reply(error_body(error))
-        except HTTPException as error:  # a body too large, a malformed form
-            response = http_error_reply(error)
+        except TransportError as error:  # a body too large, a malformed form
+            response = failure(error.status, error.message)
         except StorageFailed as error:  # the file refused a write; memory is as the file holds
             errors.error("%s", error)
             response = failure(500, STORAGE_FAILED.format(error=error))
         except Exception:  # a bug of ours: the client still gets an envelope
             errors.exception("unexpected error on %s %s", request.method, exchange.path)
             response = failure(500, INTERNAL_ERROR)
-        if wants_numeric_codes(service.config.numeric_codes, request.environ):
+        if wants_numeric_codes(service.config.numeric_codes, request.headers.get(CODES_HEADER)):
             response = with_numeric_codes(response)
         journal_and_log(service, exchange, response)
         return response
 
 
-CODES_ENVIRON_KEY = "HTTP_X_MOCK_ENSWITCH_CODES"
+CODES_HEADER = "x-mock-enswitch-codes"
 """X-Mock-Enswitch-Codes: numeric or string, for one call, whatever --numeric-codes says."""
 
 
-def wants_numeric_codes(default: bool, environ: dict) -> bool:
-    chosen = environ.get(CODES_ENVIRON_KEY, "").strip().lower()
+def wants_numeric_codes(default: bool, chosen: str | None) -> bool:
+    chosen = (chosen or "").strip().lower()
     return chosen == "numeric" if chosen in ("numeric", "string") else default
 
 
-def with_numeric_codes(response: Response) -> Response:
-    """The envelope with each `code` a JSON number (`"204"` -> `204`), for the clients that
-    compare with numbers (../shared/clients.md 9.1). Only an envelope is changed: a file, or a
-    body a fault broke on purpose, goes as it is. Paid only when asked (decoded again here)."""
-    if response.mimetype != "application/json" or response.is_streamed:
-        return response
-    try:
-        body = json.loads(response.get_data())
-        for entry in body["responses"]:
-            entry["code"] = int(entry["code"])
-    except (ValueError, KeyError, TypeError):
-        return response
-    response.set_data(json.dumps(body, ensure_ascii=False) + "\n")
-    return response
-
-
-def call_function(service: Service, request: Request, exchange: Exchange) -> Response:
+def call_function(service: Service, request: ApiRequest, exchange: Exchange) -> Reply:
     raw = exchange.params = read_params(request)
     exchange.user = raw.get("auth_username", "")
-    chosen = choose_fault(service, exchange, request.environ.get(FAULT_ENVIRON_KEY))
+    chosen = choose_fault(service, exchange, request.headers.get(FAULT_HEADER.lower()))
     if chosen is not None:
         exchange.fault, effect = chosen
         wait(effect)  # outside the lock: a slow call never holds up the others
         function = service.functions.get(exchange.function)
-        faulted = faulted_reply(effect, request.environ, function.codes if function else {})
+        faulted = faulted_reply(effect, function.codes if function else {})
         if faulted is not None:
             return faulted  # decided before dispatch: a faulted call changes nothing
     with caught_up(service.switch):  # the lock, once, and the calls caught up with the clock
         body = dispatch(service, exchange.function, raw)
     if isinstance(body, FileReply):
-        return file_reply(body, request.environ)
+        return Reply.of_file(body)
     return reply(body)
 
 
@@ -184,7 +161,7 @@ def concerned_customer(service, exchange: Exchange) -> int | None:
     return person["customer"] if person else None
 
 
-def journal_and_log(service: Service, exchange: Exchange, response: Response) -> None:
+def journal_and_log(service: Service, exchange: Exchange, response: Reply) -> None:
     """Journal the call; log one line: never the query string or body, which carry passwords."""
     entry = {
         "time": exchange.started,
@@ -193,11 +170,11 @@ def journal_and_log(service: Service, exchange: Exchange, response: Response) ->
         "params": masked(exchange.params, SECRET_PARAMS),
         "user": exchange.user,
         "fault": exchange.fault,
-        "code": response.code if isinstance(response, Reply) else "",
+        "code": response.code,
         "reply": reply_record(
-            response.status_code,
+            response.status,
             dict(response.headers),
-            None if response.is_streamed else response.get_data(),
+            None if response.file is not None else response.body,
             round((time.time() - exchange.started) * 1000, 3),
         ),
     }

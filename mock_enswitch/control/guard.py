@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-
-from flask import Request
+from typing import TYPE_CHECKING
 
 from ..config import Config, is_loopback
+
+if TYPE_CHECKING:
+    from flask import Request
 
 TOKEN_HEADER = "X-Mock-Enswitch-Token"
 TOKEN_COOKIE = "mock_enswitch_token"

@@ -14,7 +14,9 @@ Our decisions where the guide is silent:
 - each attempt is noted on the event (`/_mock/events`): url, attempt, status or error, time.
 
 aiohttp, chosen by measurement (benchmarks/event_clients.py): form POSTs to a local receiver
-on one loop, 4,600-6,200/s with aiohttp against 1,100-1,350/s with httpx.
+on one loop, 4,600-6,200/s with aiohttp against 1,100-1,350/s with httpx. It is imported when
+the first event is sent (or by the server, in a thread, after `ready`): its ~100 ms of imports
+are not on the path to `ready` (make bench, P3).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from ..domain.events import Events
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger("mock_enswitch")
 
@@ -75,10 +79,16 @@ class Delivery:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=self.timeout),
-            connector=aiohttp.TCPConnector(limit=0, force_close=False),
-        )
+
+    def client(self) -> aiohttp.ClientSession:
+        if self.session is None:
+            import aiohttp
+
+            self.session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                connector=aiohttp.TCPConnector(limit=0, force_close=False),
+            )
+        return self.session
 
     async def stop(self) -> None:
         for events, _ in list(self.watched):
@@ -111,11 +121,14 @@ class Delivery:
                 self.pending -= 1
 
     async def _send(self, url: str, event: dict, events: Events) -> None:
+        import aiohttp
+
+        session = self.client()
         body = wire(event)
         for attempt in range(1, len(self.backoff) + 2):
             outcome: dict = {"url": url, "attempt": attempt, "time": time.time()}
             try:
-                async with self.session.post(url, data=body) as reply:
+                async with session.post(url, data=body) as reply:
                     await reply.read()
                     outcome["status"] = reply.status
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as error:
