@@ -13,6 +13,8 @@ from ..domain.errors import ApiError
 from .wire import Reply
 
 SUCCESS_MESSAGE = "OK"
+ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every reply (json.dumps with an option makes one per call)."""
 
 
 def envelope(code: str, key: str = "", message: str = SUCCESS_MESSAGE, data: Any = None) -> dict:
@@ -31,7 +33,7 @@ def reply(body: dict, status: int = 200) -> Reply:
     """The reply as Enswitch sends it: fields in their order, UTF-8, one line. The stdlib's C
     encoder directly: bodies hold only JSON types, so a JSON provider (Flask's adds a `default`
     for dates and dataclasses) has nothing to add but its cost."""
-    encoded = (json.dumps(body, ensure_ascii=False) + "\n").encode()
+    encoded = (ENCODER.encode(body) + "\n").encode()
     return Reply(encoded, status, code=body["responses"][0]["code"])
 
 
@@ -55,7 +57,7 @@ def with_numeric_codes(response: Reply) -> Reply:
             entry["code"] = int(entry["code"])
     except (ValueError, KeyError, TypeError):
         return response
-    numeric = Reply((json.dumps(body, ensure_ascii=False) + "\n").encode(), response.status)
+    numeric = Reply((ENCODER.encode(body) + "\n").encode(), response.status)
     numeric.headers[2:] = response.headers[2:]
     numeric.code = response.code
     return numeric

@@ -24,6 +24,9 @@ INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
 NAME_SHOWN = 40
 
 
+SEPARATORS = re.compile(rb"[&;]")
+
+
 def parse_query(data: bytes | str) -> dict[str, str]:
     """`;`- or `&`-separated name=value pairs, percent-escapes and `+` decoded, as UTF-8 text.
 
@@ -34,23 +37,32 @@ def parse_query(data: bytes | str) -> dict[str, str]:
     if isinstance(data, str):
         data = data.encode("latin-1", "surrogateescape")  # as WSGI hands the query string over
     params: dict[str, str] = {}
-    for pair in re.split(rb"[&;]", data):
+    for pair in SEPARATORS.split(data):
         if not pair:
             continue
         name_bytes, _, value_bytes = pair.partition(b"=")
-        name = _text(unquote_to_bytes(name_bytes.replace(b"+", b" ")), None)
-        params[name] = _text(unquote_to_bytes(value_bytes.replace(b"+", b" ")), name)
+        name = _text(_unescaped(name_bytes), None)
+        params[name] = _text(_unescaped(value_bytes), name)
     return params
 
 
+def _unescaped(raw: bytes) -> bytes:
+    if b"%" in raw:
+        return unquote_to_bytes(raw.replace(b"+", b" "))
+    return raw.replace(b"+", b" ") if b"+" in raw else raw
+
+
 def _text(raw: bytes, name: str | None) -> str:
-    """`raw` as UTF-8 text; a 400 naming the parameter (`name`, or the name itself) if not."""
+    """`raw` as UTF-8 text; a 400 naming the parameter (`name`, or the name itself) if not.
+    (UTF-8 cannot spell a lone surrogate, so only the NUL is left to check.)"""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         shown = name if name is not None else raw.decode("utf-8", "replace")[:NAME_SHOWN]
         raise BadRequest(shown, f"Parameter {shown} is not valid UTF-8 text.") from None
-    return checked(name if name is not None else text, text)
+    if b"\x00" in raw:
+        return checked(name if name is not None else text, text)
+    return text
 
 
 def checked(name: str, text: str) -> str:

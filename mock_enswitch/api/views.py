@@ -22,7 +22,7 @@ from ..domain.errors import ApiError, BadRequest
 from ..domain.outcome import FileReply
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
-from ..journal import masked, reply_record
+from ..journal import masked_later, reply_later
 from ..logs import CALLS_LOGGER, call_line
 from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..store.logstorage import StorageFailed
@@ -167,13 +167,13 @@ def journal_and_log(service: Service, exchange: Exchange, response: Reply) -> No
         "time": exchange.started,
         "function": exchange.function,
         "method": exchange.method,
-        "params": masked(exchange.params, SECRET_PARAMS),
+        "params": masked_later(exchange.params, SECRET_PARAMS),
         "user": exchange.user,
         "fault": exchange.fault,
         "code": response.code,
-        "reply": reply_record(
+        "reply": reply_later(
             response.status,
-            dict(response.headers),
+            response.headers,
             None if response.file is not None else response.body,
             round((time.time() - exchange.started) * 1000, 3),
         ),
