@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint bench clean
+.PHONY: install bytecode serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,17 +15,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-serve: install
+# The package's bytecode, compiled ahead as pip does for an installed wheel: an editable install
+# compiles on every start when PYTHONDONTWRITEBYTECODE is set, which cost `serve` ~40 ms of its
+# start (make bench, P3). Files already compiled are skipped.
+bytecode: install
+	$(BIN)/python -m compileall -q mock_enswitch
+
+serve: bytecode
 	$(BIN)/mock-enswitch serve
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint bytecode
 	$(BIN)/python -m pytest -n 2 -rs
 
-bench: install
+bench: bytecode
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -16,7 +16,6 @@ import click
 from click.core import ParameterSource
 
 from .config import DEFAULT_DB, Config, is_loopback
-from .control.guard import check_allowed_host
 from .faults import RuleError
 from .fixtures import FixtureError
 from .store.errors import DatabaseUnusable, StorageFailed
@@ -264,6 +263,8 @@ class EnvironmentNamingCommand(click.Command):
 )
 def serve(memory: bool, fail: tuple[str, ...], allowed_hosts: tuple[str, ...], **options) -> None:
     """Serve the mock API with the production server (uvicorn)."""
+    from .control.guard import check_allowed_host
+
     try:
         hosts = tuple(check_allowed_host(name) for name in allowed_hosts)
     except ValueError as error:
@@ -324,9 +325,14 @@ def run(config: Config) -> None:
     version = service.config.enswitch_version
 
     def stop(signum, frame):
-        raise KeyboardInterrupt
+        """Stop serving once the calls in progress are answered. A flag, not an exception:
+        raised from a signal handler, KeyboardInterrupt lands in whatever runs, and an import
+        lock's callback (the server imports as it starts) swallowed it: the server never
+        stopped. uvicorn handles the signals itself once it runs."""
+        server.stop_soon()
 
     signal.signal(signal.SIGTERM, stop)  # before `ready`: a stop right after it is a clean one
+    signal.signal(signal.SIGINT, stop)
     try:
         click.echo(
             f"mock-enswitch {version} serving http://{host}:{port}{config.path_prefix}"
@@ -337,8 +343,6 @@ def run(config: Config) -> None:
         click.echo(f"ready on port {port}", err=True)
         warm_up(control)
         server.run()
-    except KeyboardInterrupt:
-        pass
     finally:
         try:
             server.close()

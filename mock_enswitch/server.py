@@ -354,6 +354,10 @@ class Server:
     def run(self) -> None:
         self.uvicorn.run(sockets=[self.socket])
 
+    def stop_soon(self) -> None:
+        """Stop serving, before `run` or during it, once the calls in progress are answered."""
+        self.uvicorn.should_exit = True
+
     def close(self) -> None:
         self.socket.close()
         self.api.close()

@@ -84,6 +84,8 @@ class Param:
         """This parameter as `version` had it, or None if it did not exist yet."""
         if version < self.added:
             return None
+        if not self.earlier:
+            return self  # the same at every version since: no copy (start-up, make bench P3)
         param = self
         for change in sorted(self.earlier, key=lambda e: e.until, reverse=True):
             if version < change.until:
@@ -108,7 +110,8 @@ class Record:
     array of number strings."""
 
     def at(self, version: Version) -> Record:
-        return dataclasses.replace(self, fields=tuple(f for f in self.fields if f.at(version)))
+        fields = tuple(f for f in self.fields if f.at(version))
+        return self if len(fields) == len(self.fields) else dataclasses.replace(self, fields=fields)
 
 
 Operation = Callable[..., Any]
@@ -152,8 +155,9 @@ class Function:
         """This function as `version` served it, or None if it did not exist yet."""
         if version < self.added:
             return None
-        params = tuple(p for p in (param.at(version) for param in self.params) if p is not None)
-        later = {p.name: p.added for p in self.params if p.at(version) is None}
+        served = [(param, param.at(version)) for param in self.params]
+        params = tuple(at for _, at in served if at is not None)
+        later = {param.name: param.added for param, at in served if at is None}
         data = self.data.at(version) if self.data else None
         operation = self.operation
         if self.data and data and len(data.fields) < len(self.data.fields):

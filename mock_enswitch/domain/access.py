@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import directory
 from .errors import BadRequest, NotAuthenticated, PlanDenied, RoleDenied
 from .switch import Switch
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class Caller:
 
 
 def token_serializer(switch: Switch) -> URLSafeTimedSerializer:
-    """Tokens are dated by the mock's clock: a test that advances it sees them expire."""
+    """Tokens are dated by the mock's clock: a test that advances it sees them expire.
+    (itsdangerous is imported when a token is first made or read, not at start-up.)"""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
     class ClockSigner(TimestampSigner):
         def get_timestamp(self) -> int:
@@ -61,6 +64,8 @@ def authenticate(
 
 
 def _person_from_token(switch: Switch, token: str) -> dict:
+    from itsdangerous import BadSignature
+
     max_age = switch.token_expiry or None
     try:
         person_id = token_serializer(switch).loads(token, max_age=max_age)["person"]
