@@ -32,6 +32,7 @@ Absolute times drift on shared machines; read the ratios, which are measured in 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import io
 import json
@@ -57,6 +58,8 @@ import push_events  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
 from mock_enswitch import Config, create_app  # noqa: E402
+from mock_enswitch.api.served import ServedApi  # noqa: E402
+from mock_enswitch.composition import compose  # noqa: E402
 from mock_enswitch.domain import calls as calls_domain  # noqa: E402
 from mock_enswitch.domain.audio import HEADER_BYTES, MIMETYPE, SECOND_BYTES  # noqa: E402
 from mock_enswitch.fixtures import DEFAULT_DIR  # noqa: E402
@@ -238,6 +241,63 @@ def p1_in_process(calls: int) -> None:
         for name, app in apps.items():
             if name != "bare Flask":
                 app.extensions["mock_enswitch"].close()
+    print(
+        "P1 in process, served: CPU per call into the API as the server calls it (ASGI, no socket)"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        mocks = {
+            "mock file": compose(Config(db_path=Path(tmp) / "db.json")),
+            "mock memory": compose(Config()),
+        }
+        for function, params in (("create", {"name": "bench"}), ("update", {"id": 1})):
+            body = urlencode({**ADMIN, **params}).encode()
+            costs = {name: served_cost(mock, function, body, calls) for name, mock in mocks.items()}
+            row(
+                f"P1 {function}, in process, served",
+                " / ".join(f"{name} {cost:.0f} us" for name, cost in costs.items()),
+            )
+        for mock in mocks.values():
+            mock.service.close()
+
+
+def served_cost(mock, function: str, body: bytes, calls: int) -> float:
+    """The API's ASGI app (api/served.py) called on the loop with a parsed request, as uvicorn
+    calls it, its reply sent nowhere: the mock's own cost of a served call (best of 5)."""
+    served = ServedApi(None, 1 << 20, 1)
+    served.serve(mock.api, mock.namespaces, mock.roots)
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "raw_path": f"/api/json/recording/groups/{function}/".encode(),
+        "query_string": b"",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict) -> None:
+        pass
+
+    async def many() -> None:
+        for _ in range(calls):
+            await served(scope, receive, send)
+
+    loop = asyncio.new_event_loop()
+    best = float("inf")
+    try:
+        for _ in range(5):
+            started = time.thread_time()
+            loop.run_until_complete(many())
+            best = min(best, time.thread_time() - started)
+    finally:
+        loop.close()
+        served.close()
+    return best / calls * 1e6
 
 
 def wsgi_cost(app, builder: EnvironBuilder, calls: int) -> float:

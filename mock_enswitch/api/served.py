@@ -55,7 +55,9 @@ class ServedApi:
     def target(self, raw_path: bytes) -> tuple[Service, str, str] | None:
         """(the Service, the path as asked, the function) of an API call; None for any other.
         The path as a WSGI app saw it: percent-escapes decoded, then read as UTF-8."""
-        path = unquote_to_bytes(raw_path).decode("utf-8", "replace")
+        if b"%" in raw_path:
+            raw_path = unquote_to_bytes(raw_path)
+        path = raw_path.decode("utf-8", "replace")
         if "//" in path:  # a base URL ending in /: Apache merges slashes, and so do we
             path = SLASHES.sub("/", path)
         namespace, rest = "", path
