@@ -71,16 +71,23 @@ def test_each_p1_generator_counts_stored_creates(generator):
         server.stop()
 
 
-def test_p1_in_process_reports_all_three_apps_for_both_functions():
+def test_p1_in_process_reports_all_three_apps_and_the_served_api_for_both_functions():
     run.rows.clear()
     run.p1_in_process(calls=3)
-    assert [what for what, *_ in run.rows] == ["P1 create, in process", "P1 update, in process"]
-    for _, measured, *_ in run.rows:
-        assert [part.split(" us")[0].rsplit(" ", 1)[0] for part in measured.split(" / ")] == [
-            "bare Flask",
-            "mock file",
-            "mock memory",
-        ]
+    assert [what for what, *_ in run.rows] == [
+        "P1 create, in process",
+        "P1 update, in process",
+        "P1 create, in process, served",
+        "P1 update, in process, served",
+    ]
+    names = [
+        [part.split(" us")[0].rsplit(" ", 1)[0] for part in measured.split(" / ")]
+        for _, measured, *_ in run.rows
+    ]
+    assert (
+        names
+        == [["bare Flask", "mock file", "mock memory"]] * 2 + [["mock file", "mock memory"]] * 2
+    )
 
 
 def test_the_python_generator_counts_http_errors_and_returns_when_the_server_goes():

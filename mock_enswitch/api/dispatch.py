@@ -55,17 +55,19 @@ def dispatch(service: Mock, path: str, raw: dict[str, str]) -> dict | FileReply:
         )
         require_privilege(caller, function.privileges)
     values = validate(function, raw, strict=service.config.strict)
-    call = RequestContext(service.switch, caller, values.pop("validation", 0) == 1, served=function)
+    request = RequestContext(
+        service.switch, caller, values.pop("validation", 0) == 1, served=function
+    )
     try:
-        customer, call.target = function.concerns.resolve(call, values)
+        customer, request.target = function.concerns.resolve(request, values)
     except NotFound:  # in the words of this function's guide ("...permission to copy it.")
         raise NotFound(function.codes.get("404")) from None
     if function.feature:
-        call.check_plan(customer, function.feature)
-    data = function.operation(call, values)
+        request.check_plan(customer, function.feature)
+    data = function.operation(request, values)
     if isinstance(data, FileReply):
         return data
-    if call.validate_only:
+    if request.validate_only:
         return envelope("201")
     if isinstance(data, Success):  # a code that depends on the call (calls/make's wait)
         return envelope(data.code, data=data.data)

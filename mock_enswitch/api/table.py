@@ -122,7 +122,7 @@ class Function:
     path: str
     summary: str
     operation: Operation
-    """domain callable(call, values) -> data or None."""
+    """domain callable(request, values) -> data or None."""
     success: str
     """"200" (returns data) or "204" (returns none)."""
     codes: Mapping[str, str]
@@ -131,13 +131,13 @@ class Function:
     """Role privileges any one of which admits the caller; () means any authenticated user."""
     concerns: Concerns = CALLER
     """What the function acts on (a customer, a group, a recording...): dispatch resolves it
-    through the caller's reach before the operation runs, and hands it over as `call.target`."""
+    through the caller's reach before the operation runs, and hands it over as `request.target`."""
     feature: str | None = None
     """Rate-plan feature the customer concerned must have (403 otherwise)."""
     added: Version = FIRST
     open_when: Callable[[Mapping[str, str]], bool] | None = None
     """When no login is needed, from the raw parameters (customers/get with check=1): the
-    operation then runs with `call.caller` None."""
+    operation then runs with `request.caller` None."""
     documented: bool = True
     """False where the guides are silent and the shape is one of "Our decisions"."""
     returns: str = ""

@@ -3,7 +3,7 @@
 A function's table entry names what it concerns (`Concerns`: the caller's customer, a `customer`
 parameter, a record group, a recording, a live call). Dispatch resolves it once, before the
 operation runs: out of reach is a 404 (or a 400 naming `customer`), then the customer's rate plan
-(403). An operation receives the resolved object in `call.target` and never repeats the checks,
+(403). An operation receives the resolved object in `request.target` and never repeats the checks,
 so a new operation cannot skip them.
 """
 
@@ -87,8 +87,8 @@ def require_privilege(caller: Caller, privileges: tuple[str, ...]) -> None:
 class RequestContext:
     """What an operation receives for one API request: the switch, who calls, whether it only
     validates, and the resolved object the function concerns (`target`). Named apart from the
-    telephone calls the switch simulates (it was `Call`); operations still name their parameter
-    `call`."""
+    telephone calls the switch simulates (it was `Call`), and so is every operation's parameter:
+    `request`."""
 
     switch: Switch
     caller: Caller
@@ -115,14 +115,14 @@ class Concerns(Protocol):
     """What a function acts on: `resolve` pops its parameters from `values`, checks reach, and
     returns (the customer whose rate plan applies, the object the operation gets as `target`)."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]: ...
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]: ...
 
 
 class TheCaller:
     """Functions about the caller alone (user/login): their own customer, nothing to reach."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        return call.caller.customer, call.caller.customer
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        return request.caller.customer, request.caller.customer
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ class CustomerParam:
 
     param: str = "customer"
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        customer = call.reachable_customer(values.pop(self.param, None), self.param)
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        customer = request.reachable_customer(values.pop(self.param, None), self.param)
         return customer, customer
 
 

@@ -150,9 +150,9 @@ class LiveCall:
     """recording/recordings/start's `uniqueid`: a call in progress whose customer the caller
     reaches; else 404, as the guide words it."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        live = find_live(call.switch, values.pop("uniqueid"))
-        if live is None or live["customer"] not in call.caller.reach:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        live = find_live(request.switch, values.pop("uniqueid"))
+        if live is None or live["customer"] not in request.caller.reach:
             raise NotFound(LIVE_NOT_FOUND)
         return live["customer"], live
 
@@ -164,16 +164,16 @@ MAY_START = "administrator"
 every line [DOC]: here an administrator, or the owner of the call's line."""
 
 
-def start(call: RequestContext, values: dict) -> None:
+def start(request: RequestContext, values: dict) -> None:
     """recording/recordings/start: the call's record group records it from now on. `channel`
     picks the calling or called phone [DOC]; a simulated call has one line (legs.py), so both
     record into the call's group: the one it was placed with, else its line's."""
-    if MAY_START not in call.caller.privileges and not owns_line(call, call.target):
+    if MAY_START not in request.caller.privileges and not owns_line(request, request.target):
         raise RoleDenied()
-    if not call.validate_only:
-        start_recording(call.switch, call.target)
+    if not request.validate_only:
+        start_recording(request.switch, request.target)
 
 
-def owns_line(call: RequestContext, live: dict) -> bool:
-    line = call.switch.line(live["phone"]) if live.get("phone") else None
-    return line is not None and line["owner"] == call.caller.person["id"]
+def owns_line(request: RequestContext, live: dict) -> bool:
+    line = request.switch.line(live["phone"]) if live.get("phone") else None
+    return line is not None and line["owner"] == request.caller.person["id"]

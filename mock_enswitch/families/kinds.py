@@ -78,7 +78,8 @@ class Family:
     stored: Callable[[Database], Collection] | None = None
     """Where its records live (a collection), when other records refer to them at run time."""
     on_delete: Mapping[str, Callable] = field(default_factory=dict)
-    """What it does when a record of another kind goes: kind -> hook(call, record)."""
+    """What it does when a record of another kind goes: kind -> hook(request, record), where
+    `request` is the context of the API request that deletes it."""
     finds: Mapping[str, Callable] = field(default_factory=dict)
     """What the simulated switch finds through this family: "line" by name, "record_group" by
     ID (the switch imports no family; see domain/switch.py)."""

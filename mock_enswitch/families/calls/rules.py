@@ -93,9 +93,9 @@ COLUMNS = (
 """The row's fields, in order (the table declares their types)."""
 
 
-def list_(call: RequestContext, values: dict) -> list[dict] | dict:
-    db, now = call.switch.db, call.switch.now()
-    reached = set(customers(call, call.target, bool(values.get("recursive"))))
+def list_(request: RequestContext, values: dict) -> list[dict] | dict:
+    db, now = request.switch.db, request.switch.now()
+    reached = set(customers(request, request.target, bool(values.get("recursive"))))
     rows = [
         present(live, now, recording_path(db, live["uniqueid"], now))
         for live in collection(db).select("live", 1)

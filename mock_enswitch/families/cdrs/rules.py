@@ -202,9 +202,9 @@ COLUMNS = (
 class CdrParam:
     """cdrs/get's `uniqueid`: a call record whose customer the caller reaches; else 404."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        found = collection(call.switch.db).select("uniqueid", values.pop("uniqueid"))
-        if not found or found[0]["customer"] not in call.caller.reach:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        found = collection(request.switch.db).select("uniqueid", values.pop("uniqueid"))
+        if not found or found[0]["customer"] not in request.caller.reach:
             raise NotFound(NOT_FOUND)
         return found[0]["customer"], found[0]
 
@@ -212,26 +212,26 @@ class CdrParam:
 CDR = CdrParam()
 
 
-def get(call: RequestContext, values: dict) -> dict:
-    call.reachable_customer(values.get("customer"))  # whose costs: in reach, or a 400
-    return present(call.switch.db, call.target, call.switch.now())
+def get(request: RequestContext, values: dict) -> dict:
+    request.reachable_customer(values.get("customer"))  # whose costs: in reach, or a 400
+    return present(request.switch.db, request.target, request.switch.now())
 
 
-def customers(call: RequestContext, customer: int, recurse: bool) -> list[int]:
+def customers(request: RequestContext, customer: int, recurse: bool) -> list[int]:
     """`customer`, and with `recurse` every customer below it that the caller reaches."""
     if not recurse:
         return [customer]
-    below = directory.subtree(call.switch.db, customer)
-    return sorted(below & call.caller.reach)
+    below = directory.subtree(request.switch.db, customer)
+    return sorted(below & request.caller.reach)
 
 
-def list_(call: RequestContext, values: dict) -> list[dict]:
-    db, now = call.switch.db, call.switch.now()
+def list_(request: RequestContext, values: dict) -> list[dict]:
+    db, now = request.switch.db, request.switch.now()
     check_cost_customer(values["cost_customer"])
     end = values.get("end", now)
     records = [
         record
-        for customer in customers(call, call.target, bool(values["recurse"]))
+        for customer in customers(request, request.target, bool(values["recurse"]))
         for record in collection(db).select("customer", customer, values["start"], end)
     ]
     rows = [present(db, record, now) for record in records if kept(record, values)]

@@ -56,21 +56,21 @@ CALL_NOT_FOUND = "The call does not exist, or you do not have permission to view
 MAY_HANG_UP = "administrator"
 
 
-def make(call: RequestContext, values: dict) -> Success | None:
-    customer = call.target
-    first_line = line_of(call, customer, values, "stype", "snumber")
-    second_line = line_of(call, customer, values, "ctype", "cnumber")
+def make(request: RequestContext, values: dict) -> Success | None:
+    customer = request.target
+    first_line = line_of(request, customer, values, "stype", "snumber")
+    second_line = line_of(request, customer, values, "ctype", "cnumber")
     for name in ("callerid1", "callerid2"):
         if values[name] and not is_number(values[name]):
             raise BadRequest(name, f"{name} must be a telephone number (digits, up to 40).")
     group = values["recordgroup"] or None
     if group is not None:
-        found = groups.collection(call.switch.db).get(group)
+        found = groups.collection(request.switch.db).get(group)
         if found is None or found["customer"] != customer:
             raise BadRequest(
                 "recordgroup", f"{group} is not a record group of customer {customer}."
             )
-    switch = call.switch
+    switch = request.switch
     start = switch.now() + values["delay"]
     snumber, cnumber = values["snumber"], values["cnumber"]
     first = switch.far_ends.behaviour(snumber, bool(values["answer1"]))
@@ -108,7 +108,7 @@ def make(call: RequestContext, values: dict) -> Success | None:
 
 
 def line_of(
-    call: RequestContext, customer: int, values: dict, kind: str, number: str
+    request: RequestContext, customer: int, values: dict, kind: str, number: str
 ) -> dict | None:
     """The line `number` names with `kind`=phone (404 unless the customer's), else None after
     checking that it is a dialable number."""
@@ -117,7 +117,7 @@ def line_of(
         if not is_number(value):
             raise BadRequest(number, f"{number} must be a telephone number (digits, up to 40).")
         return None
-    line = phones.by_name(call.switch.db, value)
+    line = phones.by_name(request.switch.db, value)
     if line is None or line["customer"] != customer:
         raise NotFound(phones.NOT_FOUND)
     return line
@@ -169,13 +169,13 @@ def plan(first: Behaviour, second: Behaviour | None) -> list[Timing]:
     return legs
 
 
-def hangup(call: RequestContext, values: dict) -> None:
+def hangup(request: RequestContext, values: dict) -> None:
     callid, uniqueid = values["callid"], values["uniqueid"]
     if not callid and not uniqueid:
         raise BadRequest("callid", "Give the call's callid, or a leg's uniqueid.")
     if callid and uniqueid:
         raise BadRequest("uniqueid", "Give callid or uniqueid, not both.")
-    switch = call.switch
+    switch = request.switch
     live = [
         leg
         for leg in collection(switch.db).select("live", 1)
@@ -186,11 +186,11 @@ def hangup(call: RequestContext, values: dict) -> None:
         for leg in pending(switch.db).all()
         if (leg["uniqueid"] == uniqueid if uniqueid else leg["callid"] == callid)
     ]
-    seen = [leg for leg in (*live, *later) if leg["customer"] in call.caller.reach]
+    seen = [leg for leg in (*live, *later) if leg["customer"] in request.caller.reach]
     if not seen:
         raise NotFound(CALL_NOT_FOUND)
-    if MAY_HANG_UP not in call.caller.privileges and not any(
-        live_calls.owns_line(call, leg) for leg in seen
+    if MAY_HANG_UP not in request.caller.privileges and not any(
+        live_calls.owns_line(request, leg) for leg in seen
     ):
         raise RoleDenied()
     with switch.db.write():  # the legs, and those still to start: one durable step

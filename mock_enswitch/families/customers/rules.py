@@ -52,22 +52,22 @@ def present(customer: dict) -> dict[str, Any]:
 class CustomerLookup:
     """customers/get's id, name or email: a customer the caller may get, else 404."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
         wanted = [(field, values.pop(field)) for field in ("id", "name", "email")]
         given = [(field, value) for field, value in wanted if value]
         if not given:
             raise BadRequest("id", "Give the customer's id, name or email.")
         field, value = given[0]
         found = next(
-            (c for c in call.switch.db.records("customers") if c.get(field, "") == value), None
+            (c for c in request.switch.db.records("customers") if c.get(field, "") == value), None
         )
-        if found is None or not may_see(call, found["id"]):
+        if found is None or not may_see(request, found["id"]):
             raise NotFound(NOT_FOUND)
         return found["id"], found
 
 
-def may_see(call: RequestContext, customer_id: int) -> bool:
-    caller = call.caller
+def may_see(request: RequestContext, customer_id: int) -> bool:
+    caller = request.caller
     if caller is None:  # check=1: only whether it exists
         return True
     if SEES_OTHERS & caller.privileges:
@@ -78,9 +78,9 @@ def may_see(call: RequestContext, customer_id: int) -> bool:
 class CustomerById:
     """customers/balance/add's `id`: a customer in the caller's reach, else 404."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        customer = call.switch.db.record("customers", values.pop("id"))
-        if customer is None or customer["id"] not in call.caller.reach:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        customer = request.switch.db.record("customers", values.pop("id"))
+        if customer is None or customer["id"] not in request.caller.reach:
             raise NotFound(BALANCE_NOT_FOUND)
         return customer["id"], customer
 
@@ -90,10 +90,10 @@ LOOKUP = CustomerLookup()
 BY_ID = CustomerById()
 
 
-def get(call: RequestContext, values: dict) -> dict:
+def get(request: RequestContext, values: dict) -> dict:
     if values["check"]:
-        return {"id": call.target["id"]}
-    return present(call.target)
+        return {"id": request.target["id"]}
+    return present(request.target)
 
 
 def opens_without_login(raw) -> bool:
@@ -101,15 +101,17 @@ def opens_without_login(raw) -> bool:
     return raw.get("check", "").strip() == "1"
 
 
-def list_(call: RequestContext, values: dict) -> list[dict] | dict:
-    customers = [c for c in call.switch.db.records("customers") if c["id"] in call.caller.reach]
+def list_(request: RequestContext, values: dict) -> list[dict] | dict:
+    customers = [
+        c for c in request.switch.db.records("customers") if c["id"] in request.caller.reach
+    ]
     if values["deleted"] == 1:
         customers = []
     if values["name"]:
         customers = [c for c in customers if values["name"].lower() in c["name"].lower()]
     parent = values["parent"]
     if parent:
-        below = directory.subtree(call.switch.db, parent) - {parent}
+        below = directory.subtree(request.switch.db, parent) - {parent}
         customers = [
             c
             for c in customers
@@ -125,8 +127,8 @@ def list_(call: RequestContext, values: dict) -> list[dict] | dict:
     return page(rows, values)
 
 
-def add_balance(call: RequestContext, values: dict) -> None:
-    customer = present(call.target)
+def add_balance(request: RequestContext, values: dict) -> None:
+    customer = present(request.target)
     currency = values.get("currency") or customer["currency"]
     if currency != customer["currency"]:
         raise BadRequest(
@@ -136,14 +138,14 @@ def add_balance(call: RequestContext, values: dict) -> None:
     balance = Decimal(customer["balance"]) + values["amount"]
     if not DECIMAL_TEXT.fullmatch(transactions.amount_text(balance)):
         raise BadRequest("amount", f"The balance would leave the mock's bound ({BOUND}).")
-    db = call.switch.db
+    db = request.switch.db
     with db.write():  # the balance and its transaction: one durable step
         db.update_record(
             "customers", customer["id"], {"balance": transactions.amount_text(balance)}
         )
         if values["transaction"]:
             transactions.record(
-                call,
+                request,
                 customer["id"],
                 values["transaction"],
                 values["amount"],

@@ -48,18 +48,18 @@ def collection(db: Database) -> Collection:
     return db.collection(KIND, (Index("customer", "customer"),))
 
 
-def find(call: RequestContext, group_id: int) -> dict | None:
+def find(request: RequestContext, group_id: int) -> dict | None:
     """The group if it exists and its customer is in the caller's reach."""
-    group = collection(call.switch.db).get(group_id)
-    if group is None or group["customer"] not in call.caller.reach:
+    group = collection(request.switch.db).get(group_id)
+    if group is None or group["customer"] not in request.caller.reach:
         return None
     return group
 
 
-def reachable(call: RequestContext, group_id: int, key: str) -> dict:
+def reachable(request: RequestContext, group_id: int, key: str) -> dict:
     """A group a parameter other than the function's own names: missing or out of reach is a
     400 naming that parameter (the functions that take one document no 404 for it)."""
-    group = find(call, group_id)
+    group = find(request, group_id)
     if group is None:
         raise BadRequest(key, f"Invalid record group: {group_id}.")
     return group
@@ -71,8 +71,8 @@ class GroupParam:
 
     param: str = "id"
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        group = find(call, values.pop(self.param))
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        group = find(request, values.pop(self.param))
         if group is None:
             raise NotFound(NOT_FOUND)
         return group["customer"], group
@@ -81,41 +81,43 @@ class GroupParam:
 GROUP = GroupParam()
 
 
-def create(call: RequestContext, values: dict) -> dict | None:
-    group = {**NEW_GROUP, **values, "customer": call.target}
-    check(person_lookup(call), group, group)
-    if call.validate_only:
+def create(request: RequestContext, values: dict) -> dict | None:
+    group = {**NEW_GROUP, **values, "customer": request.target}
+    check(person_lookup(request), group, group)
+    if request.validate_only:
         return None
-    return {"id": collection(call.switch.db).insert(group)}
+    return {"id": collection(request.switch.db).insert(group)}
 
 
-def update(call: RequestContext, values: dict) -> None:
+def update(request: RequestContext, values: dict) -> None:
     """Parameters not given keep their current value (beep and transcribe: see the table)."""
-    group = call.target
-    check(person_lookup(call), values, {**group, **values})
-    if not call.validate_only:
-        collection(call.switch.db).update(group["id"], values)
+    group = request.target
+    check(person_lookup(request), values, {**group, **values})
+    if not request.validate_only:
+        collection(request.switch.db).update(group["id"], values)
 
 
-def get(call: RequestContext, values: dict) -> dict:
-    return present(call.target)
+def get(request: RequestContext, values: dict) -> dict:
+    return present(request.target)
 
 
-def list_(call: RequestContext, values: dict) -> list[dict]:
-    return [present(group) for group in collection(call.switch.db).select("customer", call.target)]
+def list_(request: RequestContext, values: dict) -> list[dict]:
+    return [
+        present(group) for group in collection(request.switch.db).select("customer", request.target)
+    ]
 
 
-def delete(call: RequestContext, values: dict) -> None:
+def delete(request: RequestContext, values: dict) -> None:
     """A group's recordings go with it (our decision: see domain/recordings.py)."""
-    if not call.validate_only:
-        with call.switch.db.write():  # the group and what goes with it: one durable step
-            for hook in call.switch.on_delete(KIND):
-                hook(call, call.target)
-            collection(call.switch.db).delete([call.target["id"]])
+    if not request.validate_only:
+        with request.switch.db.write():  # the group and what goes with it: one durable step
+            for hook in request.switch.on_delete(KIND):
+                hook(request, request.target)
+            collection(request.switch.db).delete([request.target["id"]])
 
 
-def person_lookup(call: RequestContext) -> Callable[[int], dict | None]:
-    return lambda person_id: call.switch.db.record("people", person_id)
+def person_lookup(request: RequestContext) -> Callable[[int], dict | None]:
+    return lambda person_id: request.switch.db.record("people", person_id)
 
 
 def check(person: Callable[[int], dict | None], changes: dict, group: dict) -> None:

@@ -33,9 +33,9 @@ ATTACHMENTS = 5
 FEATURE = "text messages"
 
 
-def send(call: RequestContext, values: dict) -> None:
-    customer = call.target
-    db = call.switch.db
+def send(request: RequestContext, values: dict) -> None:
+    customer = request.target
+    db = request.switch.db
     snumber, cnumber = values["snumber"], values["cnumber"]
     if values["stype"] == "phone":
         line = phones.by_name(db, snumber)
@@ -61,20 +61,20 @@ def send(call: RequestContext, values: dict) -> None:
         name = values.get(f"filename{index}") or f"attachment{index}"
         attachments.append({"filename": name, "size": size})
     message = {
-        "time": call.switch.now(),
+        "time": request.switch.now(),
         "customer": customer,
-        "user": call.caller.person["username"],
+        "user": request.caller.person["username"],
         "stype": values["stype"],
         "snumber": snumber,
         "cnumber": cnumber,
         "message": values["message"],
         "attachments": attachments,
     }
-    call.switch.texts.send(message)
-    call.switch.events.emit_fields(
+    request.switch.texts.send(message)
+    request.switch.events.emit_fields(
         "message",
         "sent",
-        call.switch.clock.now(),
+        request.switch.clock.now(),
         {k: v for k, v in message.items() if k not in ("time", "user", "attachments")}
         | {"attachments": len(attachments)},
     )

@@ -66,8 +66,8 @@ def present(number: dict) -> dict[str, Any]:
 class Anyone:
     """Functions whose login is optional: the caller's customer if logged in, else none."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        customer = call.caller.customer if call.caller else 0
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        customer = request.caller.customer if request.caller else 0
         return customer, customer
 
 
@@ -77,9 +77,9 @@ class Owned:
     def __init__(self, message: str) -> None:
         self.message = message
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        number = by_number(call.switch.db, values.pop("number"))
-        if number is None or number["customer"] not in call.caller.reach:  # the pool's is 0
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        number = by_number(request.switch.db, values.pop("number"))
+        if number is None or number["customer"] not in request.caller.reach:  # the pool's is 0
             raise NotFound(self.message)
         return number["customer"], number
 
@@ -93,8 +93,8 @@ def no_login(raw) -> bool:
     return not (raw.get("auth_username") or raw.get("auth_token"))
 
 
-def available_list(call: RequestContext, values: dict) -> list[str]:
-    numbers = collection(call.switch.db).all()
+def available_list(request: RequestContext, values: dict) -> list[str]:
+    numbers = collection(request.switch.db).all()
     group = values["ingroup"]
     if not any(n["ingroup"] == group for n in numbers):
         raise BadRequest("ingroup", f"No inbound group {group} has numbers.")
@@ -105,8 +105,8 @@ def available_list(call: RequestContext, values: dict) -> list[str]:
         and (not values["class"] or n["class"] == values["class"])
     ]  # fmt: skip
     customer = 0  # whose numbers of before come first: with a login only, and in reach
-    if call.caller is not None:
-        customer = call.reachable_customer(values.get("customer"))
+    if request.caller is not None:
+        customer = request.reachable_customer(values.get("customer"))
     preferred = values["preferred"]
     pool.sort(
         key=lambda n: (
@@ -118,8 +118,8 @@ def available_list(call: RequestContext, values: dict) -> list[str]:
     return [n["number"] for n in pool[: values["count"]]]
 
 
-def available_get(call: RequestContext, values: dict) -> dict:
-    number = by_number(call.switch.db, values["number"])
+def available_get(request: RequestContext, values: dict) -> dict:
+    number = by_number(request.switch.db, values["number"])
     if number is None:
         raise NotFound("The number does not exist, and cannot be created.")
     if number["customer"] != POOL:
@@ -127,37 +127,37 @@ def available_get(call: RequestContext, values: dict) -> dict:
     return present(number)
 
 
-def purchase(call: RequestContext, values: dict) -> None:
-    number = by_number(call.switch.db, values["number"])
+def purchase(request: RequestContext, values: dict) -> None:
+    number = by_number(request.switch.db, values["number"])
     if number is None:
         raise BadRequest("number", f"The number {values['number']} is not for sale here.")
     if number["customer"] != POOL:
         raise BadRequest("number", f"The number {values['number']} is in use.")
-    collection(call.switch.db).update(number["id"], {"customer": call.target})
+    collection(request.switch.db).update(number["id"], {"customer": request.target})
 
 
-def update(call: RequestContext, values: dict) -> None:
-    number = call.target
+def update(request: RequestContext, values: dict) -> None:
+    number = request.target
     changes = {name: values[name] for name in CUSTOMER_FIELDS if name in values}
     owner = changes.get("owner")
     if owner:
-        person = call.switch.db.record("people", owner)
+        person = request.switch.db.record("people", owner)
         if person is None or person["customer"] != number["customer"]:
             raise BadRequest("owner", f"{owner} is not a user of customer {number['customer']}.")
     if changes:
-        collection(call.switch.db).update(number["id"], changes)
+        collection(request.switch.db).update(number["id"], changes)
 
 
-def release(call: RequestContext, values: dict) -> None:
-    number = call.target
+def release(request: RequestContext, values: dict) -> None:
+    number = request.target
     had = sorted({*number.get("had", ()), number["customer"]})
-    collection(call.switch.db).update(
+    collection(request.switch.db).update(
         number["id"], {**CUSTOMER_FIELDS, "customer": POOL, "had": had}
     )
 
 
-def list_(call: RequestContext, values: dict) -> list[dict] | dict:
-    numbers = collection(call.switch.db).select("customer", call.target)
+def list_(request: RequestContext, values: dict) -> list[dict] | dict:
+    numbers = collection(request.switch.db).select("customer", request.target)
     if values["count"]:
         return {"count": len(numbers)}
     sort = "dnumber" if values["sort"] == "destination" else values["sort"]
@@ -165,12 +165,12 @@ def list_(call: RequestContext, values: dict) -> list[dict] | dict:
     return page(ordered(rows, {**values, "sort": sort}), values)
 
 
-def get(call: RequestContext, values: dict) -> dict:
-    number = by_number(call.switch.db, values["number"])
+def get(request: RequestContext, values: dict) -> dict:
+    number = by_number(request.switch.db, values["number"])
     if number is None:
         raise NotFound(NOT_FOUND)
     if number["customer"] != POOL and (
-        call.caller is None or number["customer"] not in call.caller.reach
+        request.caller is None or number["customer"] not in request.caller.reach
     ):
         raise NotFound(NOT_FOUND)
     return present(number)

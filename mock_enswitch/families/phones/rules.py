@@ -73,9 +73,10 @@ def present(line: dict, with_password: bool = False) -> dict[str, Any]:
     return row
 
 
-def may_see_password(call: RequestContext, line: dict) -> bool:
+def may_see_password(request: RequestContext, line: dict) -> bool:
     return (
-        bool(SEES_EVERY_LINE & call.caller.privileges) or line["owner"] == call.caller.person["id"]
+        bool(SEES_EVERY_LINE & request.caller.privileges)
+        or line["owner"] == request.caller.person["id"]
     )
 
 
@@ -83,9 +84,9 @@ def may_see_password(call: RequestContext, line: dict) -> bool:
 class LineParam:
     """phones/get's `name`: a line whose customer the caller reaches; else 404."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
-        line = by_name(call.switch.db, values.pop("name"))
-        if line is None or line["customer"] not in call.caller.reach:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
+        line = by_name(request.switch.db, values.pop("name"))
+        if line is None or line["customer"] not in request.caller.reach:
             raise NotFound(NOT_FOUND)
         return line["customer"], line
 
@@ -93,23 +94,23 @@ class LineParam:
 LINE = LineParam()
 
 
-def get(call: RequestContext, values: dict) -> dict:
-    line = call.target
-    return present(line, bool(values.get("password")) and may_see_password(call, line))
+def get(request: RequestContext, values: dict) -> dict:
+    line = request.target
+    return present(line, bool(values.get("password")) and may_see_password(request, line))
 
 
-def list_(call: RequestContext, values: dict) -> list[dict] | dict:
-    lines = collection(call.switch.db).select("customer", call.target)
+def list_(request: RequestContext, values: dict) -> list[dict] | dict:
+    lines = collection(request.switch.db).select("customer", request.target)
     owner = values["owner"]
-    if owner == 0 and not SEES_EVERY_LINE & call.caller.privileges:
-        owner = call.caller.person["id"]
+    if owner == 0 and not SEES_EVERY_LINE & request.caller.privileges:
+        owner = request.caller.person["id"]
     if owner != -1 and owner != 0:
         lines = [line for line in lines if line["owner"] == owner]
     if values["count"]:
         return {"count": len(lines)}
     lines = page(ordered(sorted(lines, key=lambda line: line["name"]), values), values)
     passwords = bool(values.get("password"))
-    return [present(line, passwords and may_see_password(call, line)) for line in lines]
+    return [present(line, passwords and may_see_password(request, line)) for line in lines]
 
 
 PANEL_FIELDS = ("id", "name", "description", "customer", "owner", "registered",
@@ -117,13 +118,14 @@ PANEL_FIELDS = ("id", "name", "description", "customer", "owner", "registered",
 PANEL_NUMBERS = frozenset({"id", "customer", "owner", "registered", "expect_registered"})
 
 
-def list_panel(call: RequestContext, values: dict) -> list[dict]:
+def list_panel(request: RequestContext, values: dict) -> list[dict]:
     """phones/list/panel [DOC 4.1], "a lightweight version" of phones/list: every line of the
     customer (no owner rule: an operator panel shows them all), by name. Clients read `name`,
     `description`, `registered` and `expect_registered` [CLIENT]; the simulated switch's lines
     are always registered, so both are 1 (our decision: a mock's phones are online)."""
     lines = sorted(
-        collection(call.switch.db).select("customer", call.target), key=lambda line: line["name"]
+        collection(request.switch.db).select("customer", request.target),
+        key=lambda line: line["name"],
     )
     return [
         {**{name: line[name] for name in PANEL_FIELDS[:5]}, "registered": 1, "expect_registered": 1}
@@ -173,9 +175,9 @@ def check(line: dict, person: Callable[[int], dict | None], groups: list[dict]) 
             )
 
 
-def forget_group(call: RequestContext, group: dict) -> None:
+def forget_group(request: RequestContext, group: dict) -> None:
     """A deleted record group records no more calls: its lines keep none (recordgroup 0)."""
-    lines = collection(call.switch.db)
+    lines = collection(request.switch.db)
     for line in lines.select("customer", group["customer"]):
         if line["recordgroup"] == group["id"]:
             lines.update(line["id"], {"recordgroup": 0})

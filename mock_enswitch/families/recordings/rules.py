@@ -56,12 +56,12 @@ NUMERIC_SORT = {"expires", "start", "totaltime"}
 # What functions concern: a recording, or (list) a group or a customer.
 
 
-def find(call: RequestContext, group_id: int, uniqueid: str, recordid: str) -> dict | None:
+def find(request: RequestContext, group_id: int, uniqueid: str, recordid: str) -> dict | None:
     """The recording if it exists, has not expired, and its group is in the caller's reach."""
-    row = stored(call.switch.db, call.switch.now(), (group_id, uniqueid, recordid))
+    row = stored(request.switch.db, request.switch.now(), (group_id, uniqueid, recordid))
     if row is None:
         return None
-    if groups.find(call, group_id) is None:
+    if groups.find(request, group_id) is None:
         return None
     return row
 
@@ -70,9 +70,9 @@ def find(call: RequestContext, group_id: int, uniqueid: str, recordid: str) -> d
 class RecordingParams:
     """The recording named by recordgroup, uniqueid and recordid; else 404."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
         triple = (values.pop("recordgroup"), values.pop("uniqueid"), values.pop("recordid"))
-        row = find(call, *triple)
+        row = find(request, *triple)
         if row is None:
             raise NotFound(NOT_FOUND)
         return row["customer"], row
@@ -82,14 +82,14 @@ class RecordingParams:
 class GroupOrCustomer:
     """list's `recordgroup` or `customer` (neither: the caller's customer; both: 400)."""
 
-    def resolve(self, call: RequestContext, values: dict) -> tuple[int, Any]:
+    def resolve(self, request: RequestContext, values: dict) -> tuple[int, Any]:
         group_id, customer = values.pop("recordgroup", None), values.pop("customer", None)
         if group_id is not None and customer is not None:
             raise BadRequest("customer", "Give customer or recordgroup, not both.")
         if group_id is not None:
-            group = groups.reachable(call, group_id, "recordgroup")
+            group = groups.reachable(request, group_id, "recordgroup")
             return group["customer"], ("group", group_id)
-        customer = call.reachable_customer(customer)
+        customer = request.reachable_customer(customer)
         return customer, ("customer", customer)
 
 
@@ -100,11 +100,11 @@ GROUP_OR_CUSTOMER = GroupOrCustomer()
 # The operations.
 
 
-def list_(call: RequestContext, values: dict) -> list[dict]:
-    now = call.switch.now()
-    index, key = call.target
+def list_(request: RequestContext, values: dict) -> list[dict]:
+    now = request.switch.now()
+    index, key = request.target
     end = values.get("end", now)
-    rows = collection(call.switch.db).select(index, key, values["start"], end)
+    rows = collection(request.switch.db).select(index, key, values["start"], end)
     shown = [present(row, now) for row in rows if visible(row, now)]
     shown = [row for row in shown if matches(row, values)]
     return ordered(shown, values, NUMERIC_SORT)
@@ -123,8 +123,8 @@ def matches(row: dict, values: dict) -> bool:
     return values["totaltime_maximum"] == -1 or totaltime <= values["totaltime_maximum"]
 
 
-def get(call: RequestContext, values: dict) -> dict | FileReply:
-    row, now = call.target, call.switch.now()
+def get(request: RequestContext, values: dict) -> dict | FileReply:
+    row, now = request.target, request.switch.now()
     audio = sound(row, now)
     if values.get("wrap") == "none":
         return FileReply(file_name(row), MIMETYPE, audio.size, audio.open)
@@ -140,30 +140,30 @@ def get(call: RequestContext, values: dict) -> dict | FileReply:
     return fields
 
 
-def update(call: RequestContext, values: dict) -> None:
-    if "expires" in values and not call.validate_only:
-        collection(call.switch.db).update(call.target["id"], {"expires": values["expires"]})
+def update(request: RequestContext, values: dict) -> None:
+    if "expires" in values and not request.validate_only:
+        collection(request.switch.db).update(request.target["id"], {"expires": values["expires"]})
 
 
-def delete(call: RequestContext, values: dict) -> None:
-    if not call.validate_only:
-        collection(call.switch.db).delete([call.target["id"]])
+def delete(request: RequestContext, values: dict) -> None:
+    if not request.validate_only:
+        collection(request.switch.db).delete([request.target["id"]])
 
 
-def copy(call: RequestContext, values: dict) -> None:
-    row = call.target
-    destination = groups.reachable(call, values["destination"], "destination")
-    if call.validate_only:
+def copy(request: RequestContext, values: dict) -> None:
+    row = request.target
+    destination = groups.reachable(request, values["destination"], "destination")
+    if request.validate_only:
         return
-    rows = collection(call.switch.db)
+    rows = collection(request.switch.db)
     if rows.select("triple", (destination["id"], row["uniqueid"], row["recordid"])):
         return  # "If the recording already exists in the destination record group, no action"
     fields = {k: v for k, v in row.items() if k != "id"}
     rows.insert({**fields, "recordgroup": destination["id"], "customer": destination["customer"]})
 
 
-def delete_with_group(call: RequestContext, group: dict) -> None:
-    rows = collection(call.switch.db)
+def delete_with_group(request: RequestContext, group: dict) -> None:
+    rows = collection(request.switch.db)
     rows.delete([row["id"] for row in rows.select("group", group["id"])])
 
 

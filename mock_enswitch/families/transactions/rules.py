@@ -41,34 +41,36 @@ def amount_text(amount: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def record(call: RequestContext, customer: int, kind: str, amount: Decimal, **fields: Any) -> None:
+def record(
+    request: RequestContext, customer: int, kind: str, amount: Decimal, **fields: Any
+) -> None:
     """A transaction of `customer` now, by the caller (inside the caller's write)."""
-    collection(call.switch.db).insert(
+    collection(request.switch.db).insert(
         {
             "customer": customer,
-            "time": call.switch.now(),
+            "time": request.switch.now(),
             "type": kind,
             "amount": amount_text(amount),
             "currency": fields.get("currency", ""),
             "description": fields.get("description", ""),
-            "person": call.caller.person["id"],
+            "person": request.caller.person["id"],
             "reference": "",
             "invoice": 0,
         }
     )
 
 
-def list_(call: RequestContext, values: dict) -> list[dict]:
+def list_(request: RequestContext, values: dict) -> list[dict]:
     start = values.get("start", 0)
     if "end" not in values:
-        last = call.switch.now()  # the default, "now": everything so far
-    elif call.served.param("end").meaning == "inclusive":
+        last = request.switch.now()  # the default, "now": everything so far
+    elif request.served.param("end").meaning == "inclusive":
         last = values["end"]  # 3.13: a transaction at `end` is listed
     else:
         last = values["end"] - 1  # 3.14 on: "less than" end
     rows = [
         row
-        for row in collection(call.switch.db).select("customer", call.target, start, last)
+        for row in collection(request.switch.db).select("customer", request.target, start, last)
         if not values["invoice"] or row["invoice"] == values["invoice"]
     ]
     rows.sort(key=lambda row: (row["time"], row["id"]))

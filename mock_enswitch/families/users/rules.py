@@ -9,10 +9,10 @@ from ...domain.listing import ordered, page
 HIDDEN = ("password",)
 
 
-def login(call: RequestContext, values: dict) -> dict:
-    person = {key: value for key, value in call.caller.person.items() if key not in HIDDEN}
+def login(request: RequestContext, values: dict) -> dict:
+    person = {key: value for key, value in request.caller.person.items() if key not in HIDDEN}
     if values.get("token"):
-        switch = call.switch
+        switch = request.switch
         person["auth_token"] = token_serializer(switch).dumps({"person": person["id"]})
         if switch.token_expiry:
             person["auth_token_expiry"] = switch.token_expiry
@@ -39,11 +39,11 @@ def person_row(person: dict) -> dict:
     return row
 
 
-def list_people(call: RequestContext, values: dict) -> list[dict] | dict:
+def list_people(request: RequestContext, values: dict) -> list[dict] | dict:
     """people/list [DOC 3.13, 4.2, 4.4; cdrs-phones.md 9]: the people of a customer (the
     caller's by default, any in reach). `zohocrm=1` (4.4) lists the people with Zoho CRM:
     none has it on the mock, so none (our decision)."""
-    people = [p for p in call.switch.db.records("people") if p["customer"] == call.target]
+    people = [p for p in request.switch.db.records("people") if p["customer"] == request.target]
     if values.get("zohocrm"):
         people = []
     if values["count"]:
