@@ -58,27 +58,28 @@ class Service:
         self.call_log: CallLog | None = None
         """Where `serve` prints a line per call; None: the app logs them through `logging`."""
         self._db = Database(config.db_path, fsync=config.fsync)
-        try:  # a start that fails from here lets the database (and its lock) go
-            self._lock = self._db.lock
-            self.switch = Switch(
-                self._db,
-                token_expiry=config.token_expiry,
-                finds=FINDS,
-                call_ended=CALL_ENDED,
-                on_delete=on_delete,
-            )
-            if config.token_secret:
-                self.switch.token_secret = config.token_secret
-            if first.borrowed:
-                log.warning(
-                    "fixtures: %s has no %s: taken from the shipped fixtures",
-                    self.fixtures_dir,
-                    ", ".join(first.borrowed),
+        self._lock = self._db.lock
+        with self._lock:  # the database is used under its lock from its first read
+            try:  # a start that fails from here lets the database (and its lock) go
+                self.switch = Switch(
+                    self._db,
+                    token_expiry=config.token_expiry,
+                    finds=FINDS,
+                    call_ended=CALL_ENDED,
+                    on_delete=on_delete,
                 )
-            self._seed_if_needed(first)
-        except BaseException:
-            self._db.close()
-            raise
+                if config.token_secret:
+                    self.switch.token_secret = config.token_secret
+                if first.borrowed:
+                    log.warning(
+                        "fixtures: %s has no %s: taken from the shipped fixtures",
+                        self.fixtures_dir,
+                        ", ".join(first.borrowed),
+                    )
+                self._seed_if_needed(first)
+            except BaseException:
+                self._db.close()
+                raise
 
     def _seed_if_needed(self, first: Seed) -> None:
         """Seed an empty database (or any, with --reset). A database seeded from other fixture

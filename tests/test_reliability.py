@@ -109,7 +109,8 @@ def check_nothing_lost(db_path, ledgers: list[Ledger]) -> dict[int, dict]:
     assert len(ids) > CLIENTS  # the load really ran
     db = Database(db_path)
     try:
-        stored = {group["id"]: group for group in db.collection("record_groups").all()}
+        with db.lock:
+            stored = {group["id"]: group for group in db.collection("record_groups").all()}
     finally:
         db.close()
     for ledger in ledgers:

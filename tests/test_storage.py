@@ -27,9 +27,16 @@ DIRECTORY = {
 GROUPS = [{"id": 1, "customer": 1, "name": "one"}, {"id": 40, "customer": 1, "name": "forty"}]
 
 
+def held(database: Database) -> Database:
+    """The database with its lock held by this test's thread, as the switch's context holds it
+    for a call: every method checks that it is held (the database never takes it itself)."""
+    database.lock.acquire()
+    return database
+
+
 @pytest.fixture(params=["memory", "file"])
 def db(request, tmp_path):
-    database = Database(None if request.param == "memory" else tmp_path / "db.json")
+    database = held(Database(None if request.param == "memory" else tmp_path / "db.json"))
     database.replace_all(DIRECTORY, {"record_groups": GROUPS})
     yield database
     database.close()
@@ -65,12 +72,12 @@ def test_a_returned_group_is_a_copy(db):
 
 def test_file_data_survives_a_clean_reopen(tmp_path):
     path = tmp_path / "db.json"
-    db = Database(path)
+    db = held(Database(path))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     new = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     db.collection("record_groups").delete([1])
     db.close()
-    db = Database(path)
+    db = held(Database(path))
     assert [g["id"] for g in db.collection("record_groups").all()] == [40, new]
     assert db.collection("record_groups").insert({"customer": 1, "name": "next"}) == new + 1
     db.close()
@@ -99,7 +106,7 @@ def crash_copy(source_dir, target_dir):
 def test_writes_acknowledged_before_a_crash_are_replayed(tmp_path):
     live = tmp_path / "live"
     live.mkdir()
-    db = Database(live / "db.json")
+    db = held(Database(live / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     ids = [
         db.collection("record_groups").insert({"customer": 1, "name": f"g{i}"}) for i in range(50)
@@ -108,7 +115,7 @@ def test_writes_acknowledged_before_a_crash_are_replayed(tmp_path):
     crash_copy(live, tmp_path / "crashed")  # no close(): nothing compacted
     db.close()
     assert log_content(tmp_path / "crashed")
-    recovered = Database(tmp_path / "crashed" / "db.json")
+    recovered = held(Database(tmp_path / "crashed" / "db.json"))
     assert [g["id"] for g in recovered.collection("record_groups").all()] == [1, 40, *ids]
     assert recovered.collection("record_groups").get(ids[0])["name"] == "updated"
     recovered.close()
@@ -117,17 +124,17 @@ def test_writes_acknowledged_before_a_crash_are_replayed(tmp_path):
 def test_a_torn_last_line_is_dropped_and_the_rest_kept(tmp_path):
     live = tmp_path / "live"
     live.mkdir()
-    db = Database(live / "db.json")
+    db = held(Database(live / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     kept = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     crash_copy(live, tmp_path / "crashed")
     db.close()
     append_to_log(tmp_path / "crashed", b'{"tables":{"record_groups:10":{"41":{"na')  # cut short
-    recovered = Database(tmp_path / "crashed" / "db.json")
+    recovered = held(Database(tmp_path / "crashed" / "db.json"))
     assert recovered.collection("record_groups").get(kept)["name"] == "kept"
     recovered.close()
     # and the torn line is gone for good: the next open is clean
-    again = Database(tmp_path / "crashed" / "db.json")
+    again = held(Database(tmp_path / "crashed" / "db.json"))
     assert again.collection("record_groups").get(kept)["name"] == "kept"
     again.close()
 
@@ -149,7 +156,7 @@ def test_a_corrupt_snapshot_is_an_error_naming_the_file(tmp_path):
 
 def test_the_snapshot_is_an_ordinary_tinydb_file(tmp_path):
     path = tmp_path / "db.json"
-    db = Database(path)
+    db = held(Database(path))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "plain"})
     db.close()
@@ -167,7 +174,7 @@ def test_the_snapshot_is_an_ordinary_tinydb_file(tmp_path):
 def test_the_log_is_compacted_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
     monkeypatch.setattr("mock_enswitch.store.logstorage.MIN_LOG_BYTES", 2000)
     path = tmp_path / "db.json"
-    db = Database(path)
+    db = held(Database(path))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     for i in range(60):
         db.collection("record_groups").insert({"customer": 1, "name": f"group {i}"})
@@ -175,17 +182,17 @@ def test_the_log_is_compacted_when_it_outgrows_the_snapshot(tmp_path, monkeypatc
     snapshot = json.loads(path.read_text())
     assert any(name.startswith("record_groups") for name in snapshot)
     db.close()
-    reopened = Database(path)
+    reopened = held(Database(path))
     assert len(list(reopened.collection("record_groups").all())) == 62
     reopened.close()
 
 
 def test_fsync_mode_stores_the_same(tmp_path):
-    db = Database(tmp_path / "db.json", fsync=True)
+    db = held(Database(tmp_path / "db.json", fsync=True))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     new = db.collection("record_groups").insert({"customer": 1, "name": "synced"})
     db.close()
-    reopened = Database(tmp_path / "db.json", fsync=True)
+    reopened = held(Database(tmp_path / "db.json", fsync=True))
     assert reopened.collection("record_groups").get(new)["name"] == "synced"
     reopened.close()
 
@@ -193,7 +200,7 @@ def test_fsync_mode_stores_the_same(tmp_path):
 def test_a_reset_is_one_snapshot_so_a_crash_never_leaves_half_of_it(tmp_path):
     live = tmp_path / "live"
     live.mkdir()
-    db = Database(live / "db.json")
+    db = held(Database(live / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     kept = db.collection("record_groups").insert({"customer": 1, "name": "before the reset"})
     log_before = log_content(live)
@@ -201,7 +208,7 @@ def test_a_reset_is_one_snapshot_so_a_crash_never_leaves_half_of_it(tmp_path):
     assert log_content(live) == b""  # nothing appended piecemeal
     crash_copy(live, tmp_path / "after")
     db.close()
-    after = Database(tmp_path / "after" / "db.json")
+    after = held(Database(tmp_path / "after" / "db.json"))
     assert [g["id"] for g in after.collection("record_groups").all()] == [7]
     after.close()
     assert log_before  # the write before the reset went through the log
@@ -232,7 +239,7 @@ def test_each_write_appends_one_line_with_only_the_changed_tables(tmp_path):
 
 
 def test_a_create_is_one_log_line_holding_counter_and_group(tmp_path):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "A"})
     (line,) = log_lines(tmp_path)
@@ -311,7 +318,7 @@ def disk_full(monkeypatch) -> None:
 
 def test_a_failed_append_stores_nothing_in_memory_or_on_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(mappedlog, "CHUNK", 512)  # ~one group line per chunk: growth comes soon
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     kept = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     with monkeypatch.context() as full:
@@ -332,7 +339,7 @@ def test_a_failed_append_stores_nothing_in_memory_or_on_disk(tmp_path, monkeypat
     assert again == kept + len(stored) - 2  # the failed create did not use up an ID
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
-    recovered = Database(tmp_path / "crashed" / "db.json")
+    recovered = held(Database(tmp_path / "crashed" / "db.json"))
     assert [g["name"] for g in recovered.collection("record_groups").all()] == [*stored, "again"]
     recovered.close()
 
@@ -374,7 +381,7 @@ def test_the_mapped_log_grows_past_its_chunk_and_a_crash_keeps_every_copied_line
 
 
 def test_a_clean_close_leaves_an_empty_log_and_a_plain_snapshot(tmp_path):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     db.close()
@@ -386,7 +393,7 @@ def test_a_file_written_before_per_kind_counters_keeps_its_numbering(tmp_path):
     path = tmp_path / "old.db.json"
     old = {"customers": {}, "counters": {"1": {"next": 50}}, "record_groups:12": {}}
     path.write_text(json.dumps(old))
-    db = Database(path)
+    db = held(Database(path))
     assert db.collection("record_groups").insert({"customer": 1, "name": "after"}) == 50
     assert db.collection("recordings").insert({"x": 1}) == 1  # another kind counts on its own
     db.close()
@@ -430,7 +437,7 @@ def files_of(directory) -> dict[str, bytes]:
 
 
 def test_a_refused_second_open_touches_no_file_and_the_first_writes_on(tmp_path):
-    first = Database(tmp_path / "db.json")
+    first = held(Database(tmp_path / "db.json"))
     first.replace_all(DIRECTORY, {"record_groups": GROUPS})
     first.collection("record_groups").insert({"customer": 1, "name": "before"})
     before = files_of(tmp_path)
@@ -441,7 +448,7 @@ def test_a_refused_second_open_touches_no_file_and_the_first_writes_on(tmp_path)
     crash_copy(tmp_path, tmp_path / "crashed")
     first.close()
     for directory in (tmp_path, tmp_path / "crashed"):
-        again = Database(directory / "db.json")
+        again = held(Database(directory / "db.json"))
         names = [g["name"] for g in again.collection("record_groups").all()]
         assert names == ["one", "forty", "before", "after"]
         again.close()
@@ -451,7 +458,7 @@ def test_a_refused_second_open_touches_no_file_and_the_first_writes_on(tmp_path)
 def test_a_start_interrupted_during_replay_leaves_the_files_as_they_were(
     tmp_path, monkeypatch, failure
 ):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     for number in range(50):
         db.collection("record_groups").insert({"customer": 1, "name": f"g{number}"})
@@ -469,7 +476,7 @@ def test_a_start_interrupted_during_replay_leaves_the_files_as_they_were(
         with pytest.raises(failure):
             Database(crashed / "db.json")
     assert files_of(crashed) == before
-    again = Database(crashed / "db.json")  # and the lock was let go
+    again = held(Database(crashed / "db.json"))  # and the lock was let go
     assert len(again.collection("record_groups").all()) == 52
     again.close()
 
@@ -500,7 +507,7 @@ def fail_snapshots(monkeypatch) -> None:
 
 
 def test_a_reset_that_cannot_write_its_snapshot_changes_nothing(tmp_path, monkeypatch):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     kept = db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     before = files_of(tmp_path)
@@ -513,7 +520,7 @@ def test_a_reset_that_cannot_write_its_snapshot_changes_nothing(tmp_path, monkey
     assert db.collection("record_groups").insert({"customer": 1, "name": "next"}) == kept + 1
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
-    again = Database(tmp_path / "crashed" / "db.json")
+    again = held(Database(tmp_path / "crashed" / "db.json"))
     assert [g["id"] for g in again.collection("record_groups").all()] == [1, 40, kept, kept + 1]
     again.close()
 
@@ -521,7 +528,7 @@ def test_a_reset_that_cannot_write_its_snapshot_changes_nothing(tmp_path, monkey
 def test_a_log_left_behind_a_reset_snapshot_is_not_replayed_over_it(tmp_path):
     """The crash window between a reset's new snapshot and emptying the log: the old lines
     belong to the old data, and replaying them would mix old and new."""
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "old data"})
     old_log = log_content(tmp_path)
@@ -529,7 +536,7 @@ def test_a_log_left_behind_a_reset_snapshot_is_not_replayed_over_it(tmp_path):
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
     (tmp_path / "crashed" / "db.json.log").write_bytes(old_log)
-    again = Database(tmp_path / "crashed" / "db.json")
+    again = held(Database(tmp_path / "crashed" / "db.json"))
     assert [g["name"] for g in again.collection("record_groups").all()] == ["one"]
     assert again.collection("record_groups").insert({"customer": 1, "name": "new"}) == 2
     again.close()
@@ -538,7 +545,7 @@ def test_a_log_left_behind_a_reset_snapshot_is_not_replayed_over_it(tmp_path):
 def test_a_clean_close_whose_compaction_fails_loses_nothing_and_raises_nothing(
     tmp_path, monkeypatch, caplog
 ):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     with monkeypatch.context() as full:
@@ -546,7 +553,7 @@ def test_a_clean_close_whose_compaction_fails_loses_nothing_and_raises_nothing(
         db.close()
     assert "could not fold db.json.log into" in caplog.text
     assert not (tmp_path / "db.json.tmp").exists()
-    again = Database(tmp_path / "db.json")
+    again = held(Database(tmp_path / "db.json"))
     assert [g["name"] for g in again.collection("record_groups").all()][-1] == "kept"
     again.close()
 
@@ -558,7 +565,7 @@ def test_a_clean_close_whose_compaction_fails_loses_nothing_and_raises_nothing(
 def test_a_reset_whose_folder_sync_fails_after_the_rename_keeps_memory_with_the_disk(
     tmp_path, monkeypatch
 ):
-    db = Database(tmp_path / "db.json", fsync=True)
+    db = held(Database(tmp_path / "db.json", fsync=True))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "old"})
 
@@ -572,7 +579,7 @@ def test_a_reset_whose_folder_sync_fails_after_the_rename_keeps_memory_with_the_
     after = db.collection("record_groups").insert({"customer": 1, "name": "after"})
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
-    again = Database(tmp_path / "crashed" / "db.json")
+    again = held(Database(tmp_path / "crashed" / "db.json"))
     assert [(g["id"], g["name"]) for g in again.collection("record_groups").all()] == [
         (1, "one"),
         (after, "after"),  # was lost: appended under the old snapshot's header
@@ -583,7 +590,7 @@ def test_a_reset_whose_folder_sync_fails_after_the_rename_keeps_memory_with_the_
 def test_a_log_that_cannot_be_emptied_after_a_snapshot_is_emptied_before_the_next_line(
     tmp_path, monkeypatch
 ):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "old"})
     real_reset = mappedlog.MappedLog.reset
@@ -599,7 +606,7 @@ def test_a_log_that_cannot_be_emptied_after_a_snapshot_is_emptied_before_the_nex
     after = db.collection("record_groups").insert({"customer": 1, "name": "after"})
     crash_copy(tmp_path, tmp_path / "crashed")
     db.close()
-    again = Database(tmp_path / "crashed" / "db.json")
+    again = held(Database(tmp_path / "crashed" / "db.json"))
     assert [g["name"] for g in again.collection("record_groups").all()] == ["one", "after"]
     assert again.collection("record_groups").get(after) is not None
     again.close()
@@ -651,7 +658,7 @@ def test_a_start_that_fails_after_opening_the_database_lets_it_go(tmp_path, monk
 def test_a_close_that_cannot_trim_the_log_raises_nothing_and_lets_the_lock_go(
     tmp_path, monkeypatch
 ):
-    db = Database(tmp_path / "db.json")
+    db = held(Database(tmp_path / "db.json"))
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     db.collection("record_groups").insert({"customer": 1, "name": "kept"})
     with monkeypatch.context() as broken:
@@ -662,6 +669,23 @@ def test_a_close_that_cannot_trim_the_log_raises_nothing_and_lets_the_lock_go(
 
         broken.setattr("mock_enswitch.store.mappedlog.os.ftruncate", no_trim)  # ...and the trim
         db.close()
-    again = Database(tmp_path / "db.json")
+    again = held(Database(tmp_path / "db.json"))
     assert [g["name"] for g in again.collection("record_groups").all()][-1] == "kept"
     again.close()
+
+
+def test_the_database_refuses_to_be_used_without_its_lock_and_never_takes_it_itself():
+    db = Database(None)
+    with pytest.raises(RuntimeError, match="without its lock"):
+        db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+    with db.lock:  # what the switch's context (caught_up) does once per call
+        db.replace_all(DIRECTORY, {"record_groups": GROUPS})
+        groups = db.collection("record_groups")
+        new = groups.insert({"customer": 1, "name": "new"})
+    with pytest.raises(RuntimeError, match="without its lock"):
+        groups.get(new)
+    with pytest.raises(RuntimeError, match="without its lock"):
+        groups.insert({"customer": 1, "name": "unguarded"})
+    with db.lock:
+        assert [group["name"] for group in groups.all()] == ["one", "forty", "new"]
+    db.close()

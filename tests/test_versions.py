@@ -67,7 +67,9 @@ class Mock:
         return response.get_json()
 
     def stored(self, group_id: int) -> dict:
-        return self.service.switch.db.collection("record_groups").get(group_id)
+        return self.service.on_switch(
+            lambda switch: switch.db.collection("record_groups").get(group_id)
+        )
 
     def close(self) -> None:
         self.service.close()
@@ -139,7 +141,8 @@ def test_strict_rejects_a_parameter_the_version_does_not_have(mock, version, nam
         message = body["responses"][0]["message"]
         assert f"Enswitch {version}" in message and f"added in {ADDED[name]}" in message
         assert api.stored(1) == before
-        assert len(list(api.service.switch.db.collection("record_groups").all())) == 2
+        groups = api.service.on_switch(lambda switch: switch.db.collection("record_groups").all())
+        assert len(groups) == 2
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -211,9 +214,9 @@ def test_update_without_beep_resets_it_only_from_3_15(mock, version):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_update_without_transcribe_resets_it_only_from_4_2(mock, version):
     api = mock(version)
-    api.service.switch.db.collection("record_groups").update(
-        1, {"transcribe": 1}
-    )  # as a 4.2 switch upgraded from may have it
+    api.service.on_switch(  # as a 4.2 switch upgraded from may have it
+        lambda switch: switch.db.collection("record_groups").update(1, {"transcribe": 1})
+    )
     assert code(api("recording/groups/update", id=1, name="Kept")) == "204"
     assert api.stored(1)["transcribe"] == (0 if knows(version, "transcribe") else 1)
 

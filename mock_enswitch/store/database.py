@@ -1,6 +1,7 @@
 """The database the domain talks to: one `Collection` per kind of record, behind one lock.
 
-TinyDB does the storing; this module owns the lock (TinyDB is not thread-safe), the choice of
+TinyDB does the storing; this module owns the lock (TinyDB is not thread-safe: every method
+checks that its caller holds it, `Database.held`), the choice of
 storage (memory, or a file made durable by `LogStorage`; both take `batch()` and `replace()`, so
 nothing here asks which one it has), and the table layout, which is the same for every kind:
 
@@ -46,7 +47,8 @@ T = TypeVar("T")
 
 class Collection:
     """The records of one kind: get, all, insert (a fresh ID), update, delete, and indexed
-    selections. Every method takes the database's lock; what it returns are copies."""
+    selections. Every method runs under the database's lock (it checks); what it returns are
+    copies."""
 
     def __init__(self, db: Database, kind: str, indexes: tuple[Index, ...] = ()) -> None:
         self.db = db
@@ -54,21 +56,21 @@ class Collection:
         self.specs = {index.name: index for index in indexes}
 
     def get(self, record_id: int) -> dict | None:
-        with self.db.lock:
-            found = self._table_data(record_id).get(str(record_id))
-            return dict(found) if found is not None else None
+        self.db.held()
+        found = self._table_data(record_id).get(str(record_id))
+        return dict(found) if found is not None else None
 
     def all(self) -> list[dict]:
         """Every record, in ID order (read whole under the lock: one moment's state)."""
-        with self.db.lock:
-            tables = self.db.tables()
-            shards = range(self.db.peek_id(self.kind) // SHARD_SIZE + 1)  # no scan of every table
-            return [
-                dict(record)
-                for table in (tables.get(f"{self.kind}:{shard}") for shard in shards)
-                if table
-                for _, record in sorted(table.items(), key=lambda item: int(item[0]))
-            ]
+        self.db.held()
+        tables = self.db.tables()
+        shards = range(self.db.peek_id(self.kind) // SHARD_SIZE + 1)  # no scan of every table
+        return [
+            dict(record)
+            for table in (tables.get(f"{self.kind}:{shard}") for shard in shards)
+            if table
+            for _, record in sorted(table.items(), key=lambda item: int(item[0]))
+        ]
 
     def insert(self, fields: dict) -> int:
         """Store a new record under a fresh ID: the counter and the record in one write."""
@@ -100,9 +102,9 @@ class Collection:
     def select(self, index: str, key: Hashable, low: Any = None, high: Any = None) -> list[dict]:
         """The records whose index key is `key` and whose order field is within [low, high],
         in that order (then by ID)."""
-        with self.db.lock:
-            ids = self._live(index).ids(key, low, high)
-            return [record for record in map(self.get, ids) if record is not None]
+        self.db.held()
+        ids = self._live(index).ids(key, low, high)
+        return [record for record in map(self.get, ids) if record is not None]
 
     def _live(self, name: str) -> LiveIndex:
         return self.db.memo(
@@ -128,6 +130,10 @@ class Database:
         """A file database at `path` (kept across restarts), or a memory one when `path` is None."""
         self.path = path
         self.lock = threading.RLock()
+        """Taken once per request by whoever owns the request's context (`caught_up` for the
+        switch, the service for a reset or a start), never by the database itself: every
+        method checks that it is held (`held`), so no method can run unguarded and none pays
+        for taking it again."""
         self.writes = 0
         """How many writes so far: what a page polling for change compares (the dashboard)."""
         self._memo: dict[Hashable, Any] = {}
@@ -137,20 +143,26 @@ class Database:
         else:
             self._db = TinyDB(path, storage=LogStorage, fsync=fsync)
 
+    def held(self) -> None:
+        """Raise unless this thread holds the lock: a read or write outside the one context
+        would race with the calls on the event loop and the delay threads."""
+        if not self.lock._is_owned():  # RLock's own check, which threading.Condition uses
+            raise RuntimeError("the database is used without its lock (take db.lock first)")
+
     def collection(self, kind: str, indexes: tuple[Index, ...] = ()) -> Collection:
         """The collection of `kind` (the same object each time; `indexes` from the first ask)."""
-        with self.lock:
-            if kind not in self._collections:
-                self._collections[kind] = Collection(self, kind, indexes)
-            return self._collections[kind]
+        self.held()
+        if kind not in self._collections:
+            self._collections[kind] = Collection(self, kind, indexes)
+        return self._collections[kind]
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock:  # not a request's: the end of the database's life
             self._db.close()
 
     def is_empty(self) -> bool:
-        with self.lock:
-            return not self._db.tables()
+        self.held()
+        return not self._db.tables()
 
     def replace_all(
         self,
@@ -181,15 +193,15 @@ class Database:
         data[COUNTERS] = {str(COUNTER_DOC): counters}
         if meta:
             data[META] = {"1": dict(meta)}
-        with self.lock:
-            self.writes += 1
-            self._db.storage.replace(data)
-            self._memo.clear()
+        self.held()
+        self.writes += 1
+        self._db.storage.replace(data)
+        self._memo.clear()
 
     def meta(self) -> dict:
         """What the data says of itself (the digest of the fixtures it was seeded from)."""
-        with self.lock:
-            return dict(self.tables().get(META, {}).get("1", {}))
+        self.held()
+        return dict(self.tables().get(META, {}).get("1", {}))
 
     def peek_id(self, kind: str) -> int:
         """The ID the next record of `kind` will get (every stored one is below it)."""
@@ -223,7 +235,7 @@ class Database:
         self._db.storage.write(tables)
 
     def write(self):
-        """The one write path: the lock, and every TinyDB write inside as one durable step."""
+        """The one write path, under the lock: every TinyDB write inside as one durable step."""
         return _Write(self)
 
     def tables(self) -> dict[str, dict]:
@@ -255,21 +267,21 @@ class Database:
                 del self._memo[key]
 
     def records(self, kind: str) -> list[dict]:
-        with self.lock:
-            return [dict(record) for record in self._directory(kind).values()]
+        self.held()
+        return [dict(record) for record in self._directory(kind).values()]
 
     def record(self, kind: str, record_id: int) -> dict | None:
-        with self.lock:
-            found = self._directory(kind).get(record_id)
-            return dict(found) if found is not None else None
+        self.held()
+        found = self._directory(kind).get(record_id)
+        return dict(found) if found is not None else None
 
     def record_by(self, kind: str, field: str, value: object) -> dict | None:
         """The first record of `kind` whose `field` is `value` (e.g. a person by username):
         every call looks its caller up this way, so the answer comes from an index."""
-        with self.lock:
-            index = self.memo(("by", kind, field), lambda: self._by(kind, field))
-            found = index.get(value)
-            return dict(found) if found is not None else None
+        self.held()
+        index = self.memo(("by", kind, field), lambda: self._by(kind, field))
+        found = index.get(value)
+        return dict(found) if found is not None else None
 
     def _by(self, kind: str, field: str) -> dict[object, dict]:
         index: dict[object, dict] = {}
@@ -281,12 +293,12 @@ class Database:
         """`compute()`, kept until the next `replace_all`: for what is read or derived from the
         directory on every call (its records by ID, a person by username, a reach...), and the
         collections' indexes (which their writes keep up to date)."""
-        with self.lock:
-            try:
-                return self._memo[key]
-            except KeyError:
-                value = self._memo[key] = compute()
-                return value
+        self.held()
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def memoized(self, key: Hashable) -> Any:
         """What `memo` holds under `key`, or None when nothing is computed yet."""
@@ -300,23 +312,20 @@ class Database:
 
 
 class _Write:
-    """Context of `Database.write()`: holds the lock, batches the storage's writes (re-entrant)."""
+    """Context of `Database.write()`, under the lock: batches the storage's writes (re-entrant)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._batch = None
 
     def __enter__(self) -> None:
-        self.db.lock.acquire()
+        self.db.held()
         self.db.writes += 1
         self._batch = self.db._db.storage.batch()
         self._batch.__enter__()
 
     def __exit__(self, *exc: Any) -> None:
-        try:
-            self._batch.__exit__(*exc)
-        finally:
-            self.db.lock.release()
+        self._batch.__exit__(*exc)
 
 
 def _own_copy(record: dict) -> dict:
