@@ -13,6 +13,7 @@ errors with their tracebacks) goes through `logging` at once, as usual.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import threading
@@ -30,6 +31,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
 def escaped(text: str) -> str:
     """`text` with control characters (and the backslash) written as escapes: a username of
     "x\nfake" must not forge a second log line, nor an escape code reach the terminal."""
+    if text.isascii() and text.isprintable() and "\\" not in text:
+        return text  # most names: nothing to escape, no substitution made
     return CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
@@ -80,10 +83,13 @@ class CallLog:
 
 def _timestamp(seconds: float) -> str:
     """As `logging`'s %(asctime)s writes it, so call lines and other lines read alike."""
-    return (
-        time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
-        + f",{int(seconds % 1 * 1000):03d}"
-    )
+    return _second(int(seconds)) + f",{int(seconds % 1 * 1000):03d}"
+
+
+@functools.lru_cache(maxsize=4)
+def _second(whole: int) -> str:
+    """A second's date and time, made once for the thousands of lines written in it."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(whole))
 
 
 def configure_server_logging() -> None:
