@@ -6,3 +6,7 @@ DROP_EXTENSION = "mock_enswitch.drop"
 switch that hung up (no status line, no headers)."""
 GONE_EXTENSION = "mock_enswitch.gone"
 """Whether the client has gone (a download stops being read from)."""
+WHOLE_EXTENSION = "mock_enswitch.whole"
+"""Send a whole reply (status, headers, body) in one write: what the API's replies take (api/
+served.py), where ASGI's two messages cost two writes and uvicorn's checks of headers the mock
+made itself."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
 from ..bridge import ClientGone, read_body
-from ..connection import DROP_EXTENSION, GONE_EXTENSION
+from ..connection import DROP_EXTENSION, GONE_EXTENSION, WHOLE_EXTENSION
 from ..namespaces import NAME, PREFIX
 from ..streaming import FILE_BLOCK
 from .wire import ApiRequest, Reply
@@ -107,23 +107,27 @@ class ServedApi:
             return
         if scope["method"] == "HEAD":
             reply.file = None  # its headers alone: the file is not made
-        await respond(reply, send, bool(too_large), extensions.get(GONE_EXTENSION))
+        await respond(reply, send, bool(too_large), extensions)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False)
 
 
-async def respond(reply: Reply, send: Callable, close: bool, gone: Callable | None) -> None:
-    """The reply's bytes; a file block by block as the socket takes them (uvicorn's `send`
-    waits while the client is not reading), and no more is read of it once the client has
-    gone."""
+async def respond(reply: Reply, send: Callable, close: bool, extensions: dict) -> None:
+    """The reply's bytes, in one write where the server offers it; a file block by block as
+    the socket takes them (uvicorn's `send` waits while the client is not reading), and no
+    more is read of it once the client has gone."""
     headers = [(name.lower().encode(), value.encode("latin-1")) for name, value in reply.headers]
     if close:
         headers.append((b"connection", b"close"))
+    if reply.file is None and WHOLE_EXTENSION in extensions:
+        await extensions[WHOLE_EXTENSION](reply.status, headers, reply.body)
+        return
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     if reply.file is None:
         await send({"type": "http.response.body", "body": reply.body})
         return
+    gone = extensions.get(GONE_EXTENSION)
     opened = reply.file.open()
     try:
         while block := opened.read(FILE_BLOCK):
