@@ -1,5 +1,6 @@
-"""The production server: uvicorn (asyncio, uvloop where it installs, httptools' C parser) running
-the WSGI app through bridge.py, each call on the event loop.
+"""The production server: uvicorn (asyncio, uvloop where it installs, httptools' C parser), each
+call on the event loop: the Enswitch API answered from the parsed request without WSGI
+(api/served.py), the control API and the dashboard as WSGI apps through bridge.py.
 
 Chosen by measurement (make bench, P1, the create call under the same load): under waitress the
 mock served ~1,800 requests/s at ~500 us of server CPU each, most of it waitress's own hand-offs

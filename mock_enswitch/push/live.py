@@ -1,5 +1,5 @@
-"""The ASGI app the server runs: the HTTP calls (the WSGI app, through bridge.py), the events
-websocket, and at start-up the event delivery and the ticker.
+"""The ASGI app the server runs: the HTTP calls (the API's, api/served.py, and the others through
+bridge.py), the events websocket, and at start-up the event delivery and the ticker.
 
 The ticker is what lets the switch's calls go on while no client calls: every `TICK` seconds, if
 something is due on the mock clock (a call that answers or ends, a leg that starts: the switch's
@@ -28,7 +28,7 @@ TICK = 0.1
 
 
 class LiveApp:
-    """`http` goes to the bridge; the events websocket and the lifespan are served here."""
+    """`http` takes the HTTP calls; the events websocket and the lifespan are served here."""
 
     def __init__(self, http: Callable, path_prefix: str = "") -> None:
         self.http = http
