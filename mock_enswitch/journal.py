@@ -7,10 +7,13 @@ end (nine 100 MB bodies once held 1.2 GB). Each entry keeps the reply too: statu
 body with its secrets masked, and the milliseconds the mock took.
 
 What is shown of a call (its parameters masked and cut, its reply's body masked) is made when
-the journal is read, not on every call: an entry may hold `Later` values, made once, when first
-read. Masking on every call cost ~15 us of a served call's ~70 in process (make bench, P1);
-the journal is read by a test or a page now and then. A call's parameters are kept as they came
-only while small (`ENTRY_BUDGET`), so the bounds hold before anything is shown.
+the journal is first read, not on every call: masking on every call cost ~15 us of a served
+call's ~70 in process (make bench, P1), and the journal is read by a test or a page now and
+then. Until then an entry keeps them as they came, as plain values (a dict of strings, a tuple
+of the reply's parts), which the garbage collector does not track: an entry lives for the next
+1,000 calls, and every container it held was scanned again and again on its way to the oldest
+generation. Only small ones are kept as they came (`ENTRY_BUDGET`, `REPLY_READ_LIMIT`), so the
+bounds hold before anything is shown.
 """
 
 from __future__ import annotations
@@ -19,34 +22,58 @@ import json
 import re
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 MASK = "***"
 
 
-class Later:
-    """A journal entry's value made when the entry is first read."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make: Callable[[], Any]) -> None:
-        self.make = make
-
-
-def shown(entry: dict[str, Any]) -> dict[str, Any]:
-    """`entry` as it is read: its `Later` values made (and kept, so they are made once)."""
-    for key, value in entry.items():
-        if isinstance(value, Later):
-            entry[key] = value.make()
-    return dict(entry)
+RAW = "_raw"
+"""In an entry, the fields still as they came (made into what is shown when first read)."""
 
 
 class Journal:
-    def __init__(self, size: int = 1000) -> None:
+    def __init__(self, size: int = 1000, secrets: Iterable[str] = ()) -> None:
+        """`secrets`: the parameters whose values are never shown (besides any name with a
+        secret word in it)."""
         self._entries: deque[dict[str, Any]] = deque(maxlen=size)
         self._lock = threading.Lock()
         self._seq = 0
+        self.secrets = tuple(secrets)
+
+    def record_call(
+        self,
+        entry: dict[str, Any],
+        params: dict[str, str],
+        reply: tuple[int, list[tuple[str, str]], bytes | None, float],
+    ) -> None:
+        """Keep a call: `entry`, its parameters and its reply (status, headers, body or None for
+        a file, milliseconds), kept as they came while small, masked when first read."""
+        raw = []
+        if sum(map(len, params)) + sum(map(len, params.values())) <= ENTRY_BUDGET:
+            entry["params"] = params
+            raw.append("params")
+        else:
+            entry["params"] = masked(params, self.secrets)
+        status, headers, body, ms = reply
+        if body is None or len(body) <= REPLY_READ_LIMIT:
+            entry["reply"] = (status, tuple(headers), body, ms)
+            raw.append("reply")
+        else:
+            entry["reply"] = reply_record(status, dict(headers), body, ms)
+        if raw:
+            entry[RAW] = tuple(raw)
+        self.record(entry)
+
+    def _shown(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """`entry` as it is read (under the lock): what it kept as it came, made (once)."""
+        raw = entry.pop(RAW, ())
+        if "params" in raw:
+            entry["params"] = masked(entry["params"], self.secrets)
+        if "reply" in raw:
+            status, headers, body, ms = entry["reply"]
+            entry["reply"] = reply_record(status, dict(headers), body, ms)
+        return dict(entry)
 
     def record(self, entry: dict[str, Any]) -> None:
         """Keep `entry`, numbered (`seq`, from 1 since the last clear: what a page polling the
@@ -67,7 +94,7 @@ class Journal:
     def entries(self, function: str | None = None, user: str | None = None) -> list[dict]:
         with self._lock:
             return [
-                shown(entry)
+                self._shown(entry)
                 for entry in self._entries
                 if (function is None or entry["function"] == function)
                 and (user is None or entry["user"] == user)
@@ -92,14 +119,6 @@ def cut(text: str, limit: int) -> str:
     return f"{text[:limit]}...[cut: {len(text)} characters]"
 
 
-def masked_later(params: dict[str, str], secrets: Iterable[str]) -> dict[str, str] | Later:
-    """`masked(params, secrets)`, made when the journal is read if `params` is small enough to
-    keep as it came, else now (the bounds hold whatever a client sends)."""
-    if sum(map(len, params)) + sum(map(len, params.values())) > ENTRY_BUDGET:
-        return masked(params, secrets)
-    return Later(lambda: masked(params, secrets))
-
-
 def masked(params: dict[str, str], secrets: Iterable[str]) -> dict[str, str]:
     """`params` as the journal keeps them: every secret's value replaced by ***, long names and
     values cut, and past `ENTRY_BUDGET` characters the rest counted, not kept. A name is a
@@ -122,14 +141,6 @@ REPLY_LIMIT = 2000
 """Characters of a reply's body the journal keeps (a list of 1,000 rows is cut with a marker)."""
 REPLY_READ_LIMIT = 64 * 1024
 """A longer body is not read back to mask it: the journal says its size only."""
-
-
-def reply_later(status: int, headers: list, body: bytes | None, ms: float) -> dict | Later:
-    """`reply_record(...)`, made when the journal is read (a body too long to read back is kept
-    as its size alone, now)."""
-    if body is not None and len(body) > REPLY_READ_LIMIT:
-        return reply_record(status, dict(headers), body, ms)
-    return Later(lambda: reply_record(status, dict(headers), body, ms))
 
 
 def reply_record(status: int, headers: dict[str, str], body: bytes | None, ms: float) -> dict:

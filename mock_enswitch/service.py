@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .api.functions import FUNCTIONS
+from .api.functions import FUNCTIONS, SECRET_PARAMS
 from .api.table import Function
 from .catalogue import real_at
 from .config import Config
@@ -51,7 +51,7 @@ class Service:
         """Each function this version serves, with its parameters: what a fault rule may name."""
         self.served_names = frozenset(self.served)
         self.faults = FaultEngine(self.checked(start_up_rules(config)))
-        self.journal = Journal(config.journal_size)
+        self.journal = Journal(config.journal_size, SECRET_PARAMS)
         self.push_state: Callable[[], dict] = dict
         """What the server's pushing says of itself (deliveries pending and dropped, websockets
         open), for `/_mock/events`; nothing is pushed without the server (a test's app)."""

@@ -22,7 +22,6 @@ from ..domain.errors import ApiError, BadRequest
 from ..domain.outcome import FileReply
 from ..faults import RuleError, parse_rule
 from ..faults.rules import shorthand_effect
-from ..journal import masked_later, reply_later
 from ..logs import CALLS_LOGGER, call_line
 from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..store.logstorage import StorageFailed
@@ -30,7 +29,6 @@ from ..surfaces import INTERNAL_ERROR, STORAGE_FAILED
 from .dispatch import dispatch
 from .envelope import error_body, failure, reply, with_numeric_codes
 from .faulted import faulted_reply, wait
-from .functions import SECRET_PARAMS
 from .params import INTEGER_TEXT, read_params
 from .wire import ApiRequest, Reply, TransportError, from_environ, to_wsgi
 
@@ -167,20 +165,19 @@ def journal_and_log(service: Service, exchange: Exchange, response: Reply) -> No
         "time": exchange.started,
         "function": exchange.function,
         "method": exchange.method,
-        "params": masked_later(exchange.params, SECRET_PARAMS),
+        "params": None,  # set by the journal: kept as they came, masked when first read
         "user": exchange.user,
         "fault": exchange.fault,
         "code": response.code,
-        "reply": reply_later(
-            response.status,
-            response.headers,
-            None if response.file is not None else response.body,
-            round((time.time() - exchange.started) * 1000, 3),
-        ),
+        "reply": None,  # the same
     }
     if exchange.why_not:
         entry["rules_not_fired"] = exchange.why_not
-    service.journal.record(entry)
+    body = None if response.file is not None else response.body
+    ms = round((time.time() - exchange.started) * 1000, 3)
+    service.journal.record_call(
+        entry, exchange.params, (response.status, response.headers, body, ms)
+    )
     if service.call_log is not None:  # `serve`: printed in batches (see logs.py)
         service.call_log.add(entry, exchange.path)
     elif log.isEnabledFor(logging.INFO):  # the app used as a library: through logging
