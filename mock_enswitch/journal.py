@@ -12,8 +12,8 @@ call's ~70 in process (make bench, P1), and the journal is read by a test or a p
 then. Until then an entry keeps them as they came, as plain values (a dict of strings, a tuple
 of the reply's parts), which the garbage collector does not track: an entry lives for the next
 1,000 calls, and every container it held was scanned again and again on its way to the oldest
-generation. Only small ones are kept as they came (`ENTRY_BUDGET`, `REPLY_READ_LIMIT`), so the
-bounds hold before anything is shown.
+generation. Only small ones are kept as they came (parameters within `ENTRY_BUDGET`, a body
+within `REPLY_LIMIT`), so the bounds hold before anything is shown.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Journal:
         else:
             entry["params"] = masked(params, self.secrets)
         status, headers, body, ms = reply
-        if body is None or len(body) <= REPLY_READ_LIMIT:
+        if body is None or len(body) <= REPLY_LIMIT:  # no more than an entry kept before
             entry["reply"] = (status, tuple(headers), body, ms)
             raw.append("reply")
         else:

@@ -50,3 +50,26 @@ def test_a_long_reply_is_cut_and_a_file_is_not_kept(client):
                "recordid=1;wrap=none")  # fmt: skip
     got = client.get("/_mock/requests").get_json()["requests"][-1]
     assert got["reply"]["body"] == "(a file, not kept)" and got["reply"]["status"] == 200
+
+
+def test_an_unread_journal_keeps_no_more_of_each_reply_than_it_shows():
+    """Until it is read, the journal keeps a small reply as it came; a long one is cut at once:
+    1,000 replies of 60 kB held ~59 MB when each was kept whole until read."""
+    import tracemalloc
+
+    from mock_enswitch.journal import Journal
+
+    journal = Journal(1000, secrets=("auth_password",))
+    filler = b"x" * 60_000
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for number in range(1000):
+        entry = {"time": 0.0, "function": "f", "method": "GET", "params": None, "user": "u"}
+        body = b'{"responses": [{"code": "200"}], "data": "%d%s"}\n' % (number, filler)
+        journal.record_call(entry, {"auth_password": "p", "n": str(number)}, (200, [], body, 1.0))
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert held < 8_000_000, held
+    [last] = journal.entries()[-1:]
+    assert last["params"] == {"auth_password": "***", "n": "999"}
+    assert last["reply"]["body"].endswith("characters]")

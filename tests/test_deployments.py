@@ -106,3 +106,21 @@ def test_the_pytest_option_gives_numeric_codes(pytester: pytest.Pytester):
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--enswitch-numeric-codes")
     result.assert_outcomes(passed=1)
+
+
+def test_an_api_root_above_api_json_leaves_api_json_to_the_standard_root():
+    """--api-root /api: a call under /api/json is still the standard root's (the longest root
+    that matches wins, as the mounts did), through `serve` and the app alike."""
+    args = ("--memory", "--api-root", "/api", "--path-prefix", "/local")
+    with LiveServer(*args) as server:
+        for path in ("/local/api/json/user/login/", "/local//api/json/user/login/"):
+            with urllib.request.urlopen(f"{server.url}{path}?{AUTH}") as reply:
+                body = json.loads(reply.read())
+            assert body["responses"][0]["code"] == "200", (path, body)
+            assert body["data"]["username"] == "acme-admin"
+        with urllib.request.urlopen(f"{server.url}/local/api/user/login/?{AUTH}") as reply:
+            assert json.loads(reply.read())["data"]["username"] == "acme-admin"
+    app = create_app(Config(api_root="/api", path_prefix="/local"))
+    body = app.test_client().get(f"/local/api/json/user/login/?{AUTH}").get_json()
+    assert body["data"]["username"] == "acme-admin"
+    app.extensions["mock_enswitch"].close()

@@ -50,7 +50,10 @@ class ServedApi:
         self.roots: tuple[str, ...] = ()
 
     def serve(self, api: EnswitchApi, namespaces: Namespaces, roots: list[str]) -> None:
-        self.api, self.namespaces, self.roots = api, namespaces, tuple(roots)
+        """`roots` are tried longest first, as Werkzeug's DispatcherMiddleware mounts them: with
+        --api-root /api, a path under /api/json is still the standard root's."""
+        self.api, self.namespaces = api, namespaces
+        self.roots = tuple(sorted(roots, key=len, reverse=True))
 
     def target(self, raw_path: bytes) -> tuple[Service, str, str] | None:
         """(the Service, the path as asked, the function) of an API call; None for any other.
