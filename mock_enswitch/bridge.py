@@ -23,10 +23,6 @@ from urllib.parse import unquote_to_bytes
 from .connection import GONE_EXTENSION
 
 
-class ClientGone(Exception):
-    """The client closed the connection (or it timed out idle) before its body was all sent."""
-
-
 class WsgiOnAsgi:
     """An ASGI app (for uvicorn) that runs the WSGI `app`."""
 
@@ -38,15 +34,11 @@ class WsgiOnAsgi:
         if scope["type"] != "http":  # no lifespan or websocket here
             return
         environ = self.environ(scope)
-        try:
-            body, too_large = await read_body(
-                environ.get("CONTENT_LENGTH", ""),
-                "HTTP_TRANSFER_ENCODING" in environ,
-                receive,
-                self.max_body,
-            )
-        except ClientGone:  # mid-body: a call on half its parameters must not run
+        length, chunked = environ.get("CONTENT_LENGTH", ""), "HTTP_TRANSFER_ENCODING" in environ
+        read = await read_body(length, chunked, receive, self.max_body)
+        if read is None:
             return
+        body, too_large = read
         environ["wsgi.input"] = io.BytesIO(body)
         if too_large:  # the app refuses from the length alone; what was not read stays unread
             environ.pop("HTTP_TRANSFER_ENCODING", None)  # chunked: the length read so far
@@ -139,10 +131,10 @@ class Lazy:
 
 async def read_body(
     length: str, chunked: bool, receive: Callable, max_body: int
-) -> tuple[bytes, int]:
+) -> tuple[bytes, int] | None:
     """(the body, 0), or (b"", the size known to be too large) when it passes `max_body`: from
-    Content-Length before any of it is read, else as it comes. `ClientGone` if the client
-    leaves before it is whole."""
+    Content-Length before any of it is read, else as it comes. None if the client leaves before
+    it is whole: a call on half its parameters must not run."""
     if not length and not chunked:
         return b"", 0  # no body (a GET): no need to ask for one
     if length.isascii() and length.isdigit() and int(length) > max_body:
@@ -152,7 +144,7 @@ async def read_body(
     while more:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise ClientGone
+            return None
         piece = message.get("body", b"")
         size += len(piece)
         if size > max_body:

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
-from ..bridge import ClientGone, read_body
+from ..bridge import read_body
 from ..connection import DROP_EXTENSION, GONE_EXTENSION, WHOLE_EXTENSION
 from ..namespaces import NAME, PREFIX
 from ..streaming import FILE_BLOCK
@@ -87,15 +87,11 @@ class ServedApi:
         for raw_name, raw_value in scope["headers"]:
             name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
             headers[name] = f"{headers[name]},{value}" if name in headers else value
-        try:
-            body, too_large = await read_body(
-                headers.get("content-length", ""),
-                "transfer-encoding" in headers,
-                receive,
-                self.max_body,
-            )
-        except ClientGone:  # mid-body: a call on half its parameters must not run
+        length, chunked = headers.get("content-length", ""), "transfer-encoding" in headers
+        read = await read_body(length, chunked, receive, self.max_body)
+        if read is None:
             return
+        body, too_large = read
         request = ApiRequest(
             scope["method"], path, function, scope["query_string"], headers, body, bool(too_large)
         )
