@@ -13,17 +13,15 @@ P6c  100,000 events (25,000 calls) to an unreachable receiver (a closed port): t
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import statistics
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from mock_enswitch.testing import MockServer
+from mock_enswitch.testing import Enswitch, MockServer
 
 ADMIN = {"auth_username": "acme-admin", "auth_password": "acme-admin-pass"}
 REPLY = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\ncontent-type: text/plain\r\n\r\n"
@@ -86,15 +84,8 @@ class Receiver:
 
 
 def control(url: str, method: str, path: str, body: dict | None = None) -> dict | None:
-    request = urllib.request.Request(
-        f"{url}/_mock/{path}",
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        text = response.read()
-    return json.loads(text) if text else None
+    """A control API call, as the pytest client makes it."""
+    return Enswitch(url, {}).control(method, path, body)
 
 
 def place_calls(url: str, count: int, lines: tuple[str, ...] = ("1001",)) -> None:

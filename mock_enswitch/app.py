@@ -4,7 +4,6 @@ api/views.py) mounted beside the Flask app of the control API and the dashboard.
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -22,7 +21,7 @@ from .control.views import blueprint as control_blueprint
 from .control.views import problem
 from .namespaces import namespaced
 from .store.logstorage import StorageFailed
-from .surfaces import CONTROL_ROOT, INTERNAL_ERROR, STORAGE_FAILED, is_control
+from .surfaces import CONTROL_ROOT, INTERNAL_ERROR, STORAGE_FAILED, is_control, merged_slashes
 
 log = logging.getLogger("mock_enswitch")
 
@@ -48,21 +47,18 @@ def create_app(config: Config | None = None, mock: Mock | None = None) -> Flask:
     app.register_error_handler(Exception, _unexpected_error)
     app.extensions["mock_enswitch_namespaces"] = namespaces
     mounts = dict.fromkeys(mock.roots, mock.api)
-    app.wsgi_app = merged_slashes(
+    app.wsgi_app = slashes_merged(
         namespaced(DispatcherMiddleware(app.wsgi_app, mounts), namespaces)
     )
     return app
 
 
-def merged_slashes(wsgi_app):
-    """Repeated slashes in the path taken as one: a client whose base URL ends in `/` asks for
-    `//api/json/...`, which a real switch's web server answers (Apache merges slashes), and the
-    API's mount would not match."""
+def slashes_merged(wsgi_app):
+    """The app with repeated slashes in the path taken as one (`merged_slashes`): the API's
+    mount would not match `//api/json/...`."""
 
     def app(environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if "//" in path:
-            environ["PATH_INFO"] = re.sub("/{2,}", "/", path)
+        environ["PATH_INFO"] = merged_slashes(environ.get("PATH_INFO", ""))
         return wsgi_app(environ, start_response)
 
     return app

@@ -128,18 +128,27 @@ def stored_records(switch) -> int:
     return sum(len(table) for name, table in switch.db.tables().items() if not name.startswith("_"))
 
 
+def split(path: str) -> tuple[str, str] | None:
+    """(the name, the rest of the path from its `/`) of `/ns/<name>/rest`; None outside any
+    namespace. The name is not checked (`NAME`): a bad one is the caller's 400."""
+    if not path.startswith(PREFIX):
+        return None
+    name, _, rest = path[len(PREFIX) :].partition("/")
+    return name, "/" + rest
+
+
 def namespaced(wsgi_app: Callable, namespaces: Namespaces) -> Callable:
     """`/ns/<name>/rest` served as `/rest` of namespace `name` (its Service in the environ);
     a bad name is a 400 in the format of the surface asked."""
 
     def app(environ: dict, start_response):
-        path = environ.get("PATH_INFO", "")
-        if not path.startswith(PREFIX):
+        inside = split(environ.get("PATH_INFO", ""))
+        if inside is None:
             return wsgi_app(environ, start_response)
-        name, _, rest = path[len(PREFIX) :].partition("/")
+        name, rest = inside
         if not NAME.fullmatch(name):
             message = f"A namespace name is 1 to 64 of A-Z a-z 0-9 . _ -, not {name[:80]!r}."
-            body = json.dumps(error_body("/" + rest, 400, message)).encode() + b"\n"
+            body = json.dumps(error_body(rest, 400, message)).encode() + b"\n"
             start_response(
                 "400 Bad Request",
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
@@ -148,7 +157,7 @@ def namespaced(wsgi_app: Callable, namespaces: Namespaces) -> Callable:
         environ[ENVIRON_KEY] = namespaces.get(name)
         environ[NAME_KEY] = name
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + PREFIX + name
-        environ["PATH_INFO"] = "/" + rest
+        environ["PATH_INFO"] = rest
         return wsgi_app(environ, start_response)
 
     return app

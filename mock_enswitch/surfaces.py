@@ -7,6 +7,8 @@ API's {"error", "field"} under /_mock/.
 
 from __future__ import annotations
 
+import re
+
 from .api.envelope import envelope
 
 API_ROOT = "/api/json"
@@ -17,6 +19,15 @@ holds it, so the client is told plainly that nothing was stored (HTTP 500)."""
 INTERNAL_ERROR = "Internal error in mock-enswitch; see its log."
 """A bug of ours: the client still gets its surface's format (HTTP 500); the traceback goes to
 the log."""
+
+
+SLASHES = re.compile("/{2,}")
+
+
+def merged_slashes(path: str) -> str:
+    """Repeated slashes taken as one: a client whose base URL ends in `/` asks for
+    `//api/json/...`, which a real switch's web server answers (Apache merges slashes)."""
+    return SLASHES.sub("/", path) if "//" in path else path
 
 
 def is_control(path: str) -> bool:

@@ -16,7 +16,6 @@ no other call; every other call runs on the loop (the mock never waits for I/O).
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -24,16 +23,15 @@ from urllib.parse import unquote_to_bytes
 
 from ..bridge import read_body
 from ..connection import DROP_EXTENSION, GONE_EXTENSION, WHOLE_EXTENSION
-from ..namespaces import NAME, PREFIX
+from ..namespaces import NAME, split
 from ..streaming import FILE_BLOCK
+from ..surfaces import merged_slashes
 from .wire import ApiRequest, Reply
 
 if TYPE_CHECKING:
     from ..namespaces import Namespaces
     from ..service import Service
     from .views import EnswitchApi
-
-SLASHES = re.compile("/{2,}")
 
 
 class ServedApi:
@@ -60,19 +58,15 @@ class ServedApi:
         The path as a WSGI app saw it: percent-escapes decoded, then read as UTF-8."""
         if b"%" in raw_path:
             raw_path = unquote_to_bytes(raw_path)
-        path = raw_path.decode("utf-8", "replace")
-        if "//" in path:  # a base URL ending in /: Apache merges slashes, and so do we
-            path = SLASHES.sub("/", path)
-        namespace, rest = "", path
-        if path.startswith(PREFIX):
-            namespace, _, tail = path[len(PREFIX) :].partition("/")
-            if not NAME.fullmatch(namespace):
-                return None  # the 400, in the format of the surface asked (namespaces.py)
-            rest = "/" + tail
+        path = merged_slashes(raw_path.decode("utf-8", "replace"))
+        inside = split(path)
+        namespace, rest = inside or ("", path)
+        if inside is not None and not NAME.fullmatch(namespace):
+            return None  # the 400, in the format of the surface asked (namespaces.py)
         for root in self.roots:
             if rest.startswith(root) and (len(rest) == len(root) or rest[len(root)] == "/"):
                 under = rest[len(root) :]
-                service = self.namespaces.get(namespace) if namespace else self.api.root
+                service = self.namespaces.get(namespace) if inside else self.api.root
                 shown = path[: len(path) - len(rest)] + root + "/" + under.lstrip("/")
                 return service, shown, under.strip("/")
         return None

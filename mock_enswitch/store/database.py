@@ -205,7 +205,7 @@ class Database:
 
     def peek_id(self, kind: str) -> int:
         """The ID the next record of `kind` will get (every stored one is below it)."""
-        current = self.tables().get(COUNTERS, {}).get(str(COUNTER_DOC), {})
+        current = self._counters()
         if kind == "record_groups" and kind not in current and LEGACY_COUNTER in current:
             return current[LEGACY_COUNTER]
         return current.get(kind, 1)
@@ -213,9 +213,11 @@ class Database:
     def next_id(self, kind: str) -> int:
         """Take the next ID of `kind` (call inside `write()`, with the record it numbers)."""
         record_id = self.peek_id(kind)
-        current = self.tables().get(COUNTERS, {}).get(str(COUNTER_DOC), {})
-        self.put(COUNTERS, {str(COUNTER_DOC): {**current, kind: record_id + 1}})
+        self.put(COUNTERS, {str(COUNTER_DOC): {**self._counters(), kind: record_id + 1}})
         return record_id
+
+    def _counters(self) -> dict[str, int]:
+        return self.tables().get(COUNTERS, {}).get(str(COUNTER_DOC), {})
 
     def put(self, name: str, documents: dict[str, dict], removed: str | None = None) -> None:
         """Store these documents in table `name` (and remove one), inside `write()`, as TinyDB
