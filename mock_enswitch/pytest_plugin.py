@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from .testing import Enswitch, EventReceiver, MockServer, fixture_passwords
+from .testing.connections import KEPT
 
 DEFAULT_USER = "acme-admin"
 MARKER = "enswitch_fixtures"
@@ -102,9 +103,11 @@ class Servers:
         return self._servers[key]
 
     def stop(self) -> None:
+        """Stop the servers, and close the control calls' kept connections."""
         for server in self._servers.values():
             server.stop()
         self._servers.clear()
+        KEPT.close()
 
 
 def configured_dir(config: pytest.Config) -> Path | None:

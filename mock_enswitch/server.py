@@ -38,6 +38,7 @@ from .api.served import ServedApi
 from .bridge import WsgiOnAsgi
 from .config import Config
 from .connection import DROP_EXTENSION, GONE_EXTENSION, WHOLE_EXTENSION
+from .control.served import ServedReset
 from .push.live import LiveApp
 from .surfaces import error_body
 
@@ -334,7 +335,8 @@ class Server:
     def __init__(self, application: Callable, config: Config) -> None:
         self.socket = listen(config.host, config.port)
         self.bridge = WsgiOnAsgi(application, config.max_body_size)
-        self.api = ServedApi(self.bridge, config.max_body_size, config.threads)
+        self.reset = ServedReset(self.bridge)
+        self.api = ServedApi(self.reset, config.max_body_size, config.threads)
         self.live = LiveApp(self.api, config.path_prefix)
         protocol = type(
             "MockProtocol",
@@ -379,6 +381,7 @@ class Server:
         in force, in any namespace) runs on a thread, so it holds up no other."""
         service, namespaces = mock.service, mock.namespaces
         self.api.serve(mock.api, namespaces, mock.roots)
+        self.reset.serve(namespaces)
         self.api.may_wait = lambda: service.faults.may_delay or namespaces.may_delay()
         self.live.attach(service, events_authkey, namespaces)
 

@@ -43,23 +43,28 @@ class Refused(Exception):
         self.status, self.message, self.field = status, message, field
 
 
-def check(config: Config, request: Request, query_token: bool = False) -> None:
+def check(
+    config: Config, method: str, host: str, scheme: str, origin: str | None, token: str
+) -> None:
+    """Refused, unless a request of `method` to `host` (the Host header), from the page at
+    `origin` (None: not a browser), presenting `token`, may use the control API. Asked with the
+    request's parts, not a request: the control API's views and the reset served without Flask
+    (served.py) ask the same questions."""
     if not config.control_enabled:
         raise Refused(
             404,
             "The control API is off: bound to a public address without "
             "--control-token or --control-open.",
         )
-    if not host_allowed(request.host, config.allowed_hosts, loopback_only=is_loopback(config.host)):
+    if not host_allowed(host, config.allowed_hosts, loopback_only=is_loopback(config.host)):
         raise Refused(
             403,
-            f"Host {request.host!r} is not a name of this mock: the control API answers loopback "
+            f"Host {host!r} is not a name of this mock: the control API answers loopback "
             "names, IP addresses and --allowed-host names only (a DNS-rebinding page is refused).",
             "Host",
         )
-    origin = request.headers.get("Origin")
-    if request.method not in SAFE_METHODS and origin is not None:
-        own = f"{request.scheme}://{request.host}"
+    if method not in SAFE_METHODS and origin is not None:
+        own = f"{scheme}://{host}"
         if origin != own:
             raise Refused(
                 403,
@@ -67,15 +72,21 @@ def check(config: Config, request: Request, query_token: bool = False) -> None:
                 "clients that send no Origin may.",
                 "Origin",
             )
-    presented = presented_token(request)
-    if query_token and "token" in request.args:
-        presented = request.args["token"]
-    if config.control_token and not token_matches(config.control_token, presented):
+    if config.control_token and not token_matches(config.control_token, token):
         raise Refused(
             401,
             f"The control API needs the right {TOKEN_HEADER} header (missing or wrong).",
             TOKEN_HEADER,
         )
+
+
+def check_request(config: Config, request: Request, query_token: bool = False) -> None:
+    """`check` for a Flask request; `query_token`: the token may also come as ?token=."""
+    presented = presented_token(request)
+    if query_token and "token" in request.args:
+        presented = request.args["token"]
+    origin = request.headers.get("Origin")
+    check(config, request.method, request.host, request.scheme, origin, presented)
 
 
 def presented_token(request: Request) -> str:

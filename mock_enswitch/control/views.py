@@ -17,7 +17,7 @@ from ..fixtures import FixtureError
 from ..namespaces import ENVIRON_KEY as NAMESPACE_SERVICE
 from ..openapi import document
 from ..surfaces import control_error
-from .guard import Refused, check
+from .guard import Refused, check_request
 
 blueprint = Blueprint("control", __name__)
 
@@ -47,7 +47,7 @@ def guard() -> tuple[Response, int] | None:
     if request.endpoint in HEALTH:
         return None
     try:
-        check(service().config, request, query_token=request.endpoint == TOKEN_VIA_QUERY)
+        check_request(service().config, request, request.endpoint == TOKEN_VIA_QUERY)
     except Refused as refused:
         if refused.status == 401 and request.endpoint == TOKEN_VIA_QUERY:
             return token_page(), 401  # a browser cannot send the header: it asks instead

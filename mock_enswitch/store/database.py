@@ -21,7 +21,7 @@ maintained by every write, dropped at a reset.
 
 from __future__ import annotations
 
-import copy
+import marshal
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
@@ -173,13 +173,14 @@ class Database:
         """Drop everything and store this directory and these records (seeding and reset).
 
         Every record carries its `id`; each kind's counter restarts after its highest id. The
-        records are copied down to their lists, so the caller may keep them (a reset reuses the
-        seed of unchanged fixture files) whatever is changed in the database later. The new
+        records are copied whole, so the caller may keep them (a reset reuses the seed of
+        unchanged fixture files) whatever is changed in the database later. The new
         data is built aside and swapped in as one write (in file mode one new snapshot, temp
         file then rename), so a crash leaves either all of the old data or all the new.
         """
+        directory, kinds = _own_copy((directory, kinds))
         data: dict[str, dict[str, dict]] = {
-            kind: {str(record["id"]): _own_copy(record) for record in directory.get(kind, [])}
+            kind: {str(record["id"]): record for record in directory.get(kind, [])}
             for kind in DIRECTORY_KINDS
         }
         counters: dict[str, int] = {}
@@ -187,7 +188,7 @@ class Database:
             highest = 0
             for record in records:
                 table = data.setdefault(f"{kind}:{record['id'] // SHARD_SIZE}", {})
-                table[str(record["id"])] = _own_copy(record)
+                table[str(record["id"])] = record
                 highest = max(highest, record["id"])
             counters[kind] = highest + 1
         data[COUNTERS] = {str(COUNTER_DOC): counters}
@@ -330,12 +331,8 @@ class _Write:
         self._batch.__exit__(*exc)
 
 
-def _own_copy(record: dict) -> dict:
-    """`record` with every list or dict in it copied (strings and numbers are shared: nothing
-    changes them in place). Fixture records are flat but for lists such as privileges, so this
-    costs a reset ~40 us where copying every value recursively cost ~100."""
-    copied = dict(record)
-    for name, value in record.items():
-        if isinstance(value, (list, dict)):
-            copied[name] = copy.deepcopy(value)
-    return copied
+def _own_copy(records: T) -> T:
+    """A deep copy of `records`, which hold only what JSON does (fixture files). Made by
+    `marshal`, in C: a reset of the shipped fixtures copied them in ~15 us, against ~70 us
+    copying each record's lists with `copy.deepcopy` (make bench, P3)."""
+    return marshal.loads(marshal.dumps(records))

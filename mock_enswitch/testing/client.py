@@ -4,7 +4,6 @@ what a test gets from the pytest plugin's `enswitch` fixture."""
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from urllib.parse import urlencode
 from ..fixtures import FILES
 from ..logs import escaped
 from .assertions import check_called, matches, unserved
+from .connections import KEPT
 
 
 def fixture_passwords(fixtures_dir: Path) -> dict[str, str]:
@@ -105,18 +105,16 @@ class Enswitch:
     # The control API.
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
-        request = urllib.request.Request(
+        """The control API's reply to `method` on /_mock/`path` (parsed JSON); a ValueError
+        with the status and body when it refuses. On a kept-alive connection (connections.py)."""
+        status, text = KEPT.request(
             f"{self.url}/_mock/{path}",
-            data=None if body is None else json.dumps(body).encode(),
-            method=method,
-            headers={"Content-Type": "application/json", **self.token_header()},
+            method,
+            None if body is None else json.dumps(body).encode(),
+            {"Content-Type": "application/json", **self.token_header()},
         )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                text = response.read()
-        except urllib.error.HTTPError as error:
-            with error:
-                raise ValueError(f"{method} /_mock/{path}: {error.code} {error.read()!r}") from None
+        if status >= 400:
+            raise ValueError(f"{method} /_mock/{path}: {status} {text!r}")
         return json.loads(text) if text else None
 
     def token_header(self) -> dict[str, str]:
