@@ -384,7 +384,7 @@ def p3(quick: bool) -> None:
         server = MockServer()
         starts.append(time.perf_counter() - started)
         server.stop()
-    resets, new_connections = [], []
+    resets, new_connections, after_writes = [], [], []
     with MockServer() as server:
         reset = urllib.request.Request(f"{server.url}/_mock/reset", method="POST")
         # Timed once the server is warm: the Flask app of the rest of the control API is made
@@ -398,6 +398,11 @@ def p3(quick: bool) -> None:
             with urllib.request.urlopen(reset) as response:
                 response.read()
             new_connections.append(time.perf_counter() - started)
+            writer = Enswitch(server.url, {ADMIN["auth_username"]: ADMIN["auth_password"]})
+            writer.call("recording/groups/create", ADMIN["auth_username"], name="bench")
+            started = time.perf_counter()
+            Enswitch(server.url, {}).reset()  # the data back from the seed, copied
+            after_writes.append(time.perf_counter() - started)
     start, reset = statistics.median(starts) * 1000, statistics.median(resets) * 1000
     row("P3 first ready server", f"{start:.0f} ms (median)", "", goal(start <= 150, "<= 150 ms"))
     row(
@@ -405,6 +410,11 @@ def p3(quick: bool) -> None:
         f"{reset:.2f} ms (median, HTTP, the fixture's client)",
         f"a new connection each (urllib): {statistics.median(new_connections) * 1000:.2f} ms",
         goal(reset <= 0.3, "<= 0.3 ms"),
+    )
+    row(
+        "P3 reset after a test that wrote",
+        f"{statistics.median(after_writes) * 1000:.2f} ms (median, HTTP, the fixture's client)",
+        "",
     )
     walls = {}
     with tempfile.TemporaryDirectory() as tmp:

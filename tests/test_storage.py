@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import shutil
@@ -63,6 +64,40 @@ def test_replace_all_restarts_ids(db):
     db.collection("record_groups").insert({"customer": 1, "name": "a"})
     db.replace_all(DIRECTORY, {"record_groups": GROUPS})
     assert db.collection("record_groups").insert({"customer": 1, "name": "b"}) == 41
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda db: db.collection("record_groups").insert({"customer": 1, "name": "a"}),
+        lambda db: db.collection("record_groups").update(40, {"name": "changed"}),
+        lambda db: db.collection("record_groups").delete([1]),
+        lambda db: db.next_id("calls.sequence"),
+        lambda db: db.update_record("customers", 1, {"name": "changed"}),
+        lambda db: db.replace_directory("customers", []),
+    ],
+)
+def test_the_same_seed_again_brings_back_what_any_write_changed(db, change):
+    """replace_all skips a seed it already holds only when nothing was written since."""
+    kinds = {"record_groups": GROUPS}
+    db.replace_all(DIRECTORY, kinds)
+    before = copy.deepcopy(db.tables())
+    with db.write():
+        change(db)
+    assert db.tables() != before
+    db.replace_all(DIRECTORY, kinds)
+    assert db.tables() == before
+
+
+def test_the_same_seed_again_with_nothing_written_is_not_stored_again(db):
+    kinds = {"record_groups": GROUPS}
+    db.replace_all(DIRECTORY, kinds)
+    writes = db.writes
+    db.collection("record_groups").all()  # reads change nothing
+    db.replace_all(DIRECTORY, kinds)
+    assert db.writes == writes
+    db.replace_all(dict(DIRECTORY), kinds)  # another seed, alike: stored
+    assert db.writes == writes + 1
 
 
 def test_a_returned_group_is_a_copy(db):

@@ -138,6 +138,9 @@ class Database:
         """How many writes so far: what a page polling for change compares (the dashboard)."""
         self._memo: dict[Hashable, Any] = {}
         self._collections: dict[str, Collection] = {}
+        self._replaced: tuple | None = None
+        """What `replace_all` last stored (its arguments' ids, its meta, `writes` right after
+        it, and the arguments themselves, so that their ids stay theirs)."""
         if path is None:
             self._db = TinyDB(storage=BatchingMemoryStorage)
         else:
@@ -177,8 +180,19 @@ class Database:
         unchanged fixture files) whatever is changed in the database later. The new
         data is built aside and swapped in as one write (in file mode one new snapshot, temp
         file then rename), so a crash leaves either all of the old data or all the new.
+
+        Given the very objects it stored last (a seed is never changed: the fixtures' cache
+        reads a new one), and nothing written since (every change goes through `write()`,
+        which counts it), the database already holds exactly this data: nothing is done. The
+        reset before a test that only read costs ~20 us less (make bench, P3).
         """
-        directory, kinds = _own_copy((directory, kinds))
+        self.held()
+        if self._replaced is not None:
+            ids, kept_meta, writes, _ = self._replaced
+            if ids == (id(directory), id(kinds)) and (kept_meta, writes) == (meta, self.writes):
+                return
+        given = (directory, kinds)  # kept alive with their ids (an id is not reused meanwhile)
+        directory, kinds = _own_copy(given)
         data: dict[str, dict[str, dict]] = {
             kind: {str(record["id"]): record for record in directory.get(kind, [])}
             for kind in DIRECTORY_KINDS
@@ -194,10 +208,10 @@ class Database:
         data[COUNTERS] = {str(COUNTER_DOC): counters}
         if meta:
             data[META] = {"1": dict(meta)}
-        self.held()
         self.writes += 1
         self._db.storage.replace(data)
         self._memo.clear()
+        self._replaced = ((id(given[0]), id(given[1])), meta, self.writes, given)
 
     def meta(self) -> dict:
         """What the data says of itself (the digest of the fixtures it was seeded from)."""
