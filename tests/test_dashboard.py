@@ -67,6 +67,18 @@ def control(server, method: str, path: str, body=None):
     return json.loads(text) if text else None
 
 
+def failed_requests(errors: list[str]):
+    """A request that failed without a reply, which and why (net::ERR_...): what a view that
+    could not be drawn for "Failed to fetch" leaves no other trace of. An <audio> load the page
+    stops (ERR_ABORTED) is no failure."""
+
+    def record(failed) -> None:
+        if failed.failure != "net::ERR_ABORTED":
+            errors.append(f"{failed.method} {failed.url}: {failed.failure}")
+
+    return record
+
+
 @pytest.fixture
 def page(browser, server, request):
     control(server, "POST", "reset")
@@ -77,6 +89,7 @@ def page(browser, server, request):
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("requestfailed", failed_requests(errors))
     opened.goto(f"{server.url}/_mock/ui")
     opened.wait_for_selector("body[data-ready=yes]")
     opened.errors = errors
@@ -85,6 +98,7 @@ def page(browser, server, request):
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        print("The page's errors:", *errors, sep="\n  ")  # shown with the failure
     context.close()
 
 
@@ -268,6 +282,7 @@ def test_a_namespaces_page_shows_that_namespace_and_switches_back(browser, serve
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("requestfailed", failed_requests(errors))
     opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     opened.goto(f"{server.url}/ns/team-a/_mock/ui/")
     opened.wait_for_selector("body[data-ready=yes]")
