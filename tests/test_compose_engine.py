@@ -38,7 +38,12 @@ def engine_missing() -> str:
     return ""
 
 
-pytestmark = pytest.mark.skipif(bool(engine_missing()), reason=engine_missing() or "ready")
+pytestmark = [
+    pytest.mark.skipif(bool(engine_missing()), reason=engine_missing() or "ready"),
+    # Not beside the dashboard's browser: the engine's new interfaces make Chromium drop what it
+    # has in flight (net::ERR_NETWORK_CHANGED). One xdist group runs on one worker, in turn.
+    pytest.mark.xdist_group("host-network"),
+]
 
 
 def compose_file() -> dict:

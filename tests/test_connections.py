@@ -30,6 +30,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path.endswith("/drop-second") and self.served_here == 2:
             self.close_connection = True  # closed, the request unread, as an idle timeout does
             return
+        if self.path.endswith("/unsized"):  # no length: the body ends with the connection
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"until the end")
+            self.close_connection = True
+            return
         if self.path.endswith("/empty"):
             self.send_response(204)
             self.end_headers()
@@ -50,6 +56,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_POST
     do_DELETE = do_POST
+
+    def do_HEAD(self) -> None:
+        self.server.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Length", "1234")  # what a GET would send; no body follows
+        self.end_headers()
 
     def log_message(self, *args) -> None:
         pass
@@ -94,11 +106,31 @@ def test_a_connection_the_server_closed_is_replaced(server, pool):
     assert server.requests == ["/close", "/one/idle-close", "/two"]  # none sent twice
 
 
-def test_a_call_on_a_connection_closed_meanwhile_is_sent_again_once(server, pool):
-    pool.request(url(server, "/x/drop-second"), "POST", None, {})
-    status, body = pool.request(url(server, "/x/drop-second"), "POST", None, {})
+@pytest.mark.parametrize(
+    ("method", "idempotent"), [("GET", None), ("DELETE", None), ("POST", True)]
+)
+def test_an_idempotent_call_on_a_connection_closed_meanwhile_is_sent_again_once(
+    server, pool, method, idempotent
+):
+    pool.request(url(server, "/x/drop-second"), method, None, {})
+    status, body = pool.request(url(server, "/x/drop-second"), method, None, {}, idempotent)
     assert status == 200 and json.loads(body)["connection"] == 2
-    assert server.requests == ["/x/drop-second"] * 3
+    assert server.requests == ["/x/drop-second"] * 3  # the server had read it: sent twice
+
+
+def test_any_other_call_on_a_connection_closed_meanwhile_is_an_error(server, pool):
+    """The server may have acted on it before it closed: a second POST could add a rule twice."""
+    pool.request(url(server, "/x/drop-second"), "POST", None, {})
+    with pytest.raises(ClosedBeforeReply):
+        pool.request(url(server, "/x/drop-second"), "POST", None, {})
+    assert server.requests == ["/x/drop-second"] * 2
+
+
+def test_a_head_reply_and_one_that_ends_with_the_connection_are_read_whole(server, pool):
+    assert pool.request(url(server, "/head"), "HEAD", None, {}) == (200, b"")
+    assert pool.request(url(server, "/after-head"), "GET", None, {})[0] == 200
+    assert pool.request(url(server, "/unsized"), "GET", None, {}) == (200, b"until the end")
+    assert pool.request(url(server, "/after"), "GET", None, {})[0] == 200
 
 
 def test_a_new_connection_closed_before_a_reply_is_an_error(server, pool):

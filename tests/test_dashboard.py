@@ -27,6 +27,8 @@ if CHROMIUM is None:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("host-network")  # see test_compose_engine.py
+
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 ADMIN = "auth_username=acme-admin;auth_password=acme-admin-pass"
 SHIPPED = "1770217174.110066"
@@ -121,6 +123,34 @@ def test_the_page_loads_every_view_without_console_errors(page):
     expect(page.locator("#curl")).to_contain_text("/api/json/recording/groups/list/?auth_username=")
     page.wait_for_timeout(1500)  # a poll or two
     assert page.errors == []
+
+
+def test_a_read_that_got_no_reply_is_asked_once_more(browser, server):
+    """When the machine's network changes (a container engine starting a compose service), the
+    browser drops what it has in flight (net::ERR_NETWORK_CHANGED): each view's read is asked
+    once more, and the page is drawn whole (it said "A view could not be drawn: Failed to
+    fetch")."""
+    control(server, "POST", "reset")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    dropped: list[str] = []
+
+    def drop_the_first(route) -> None:
+        if dropped:
+            route.continue_()
+            return
+        dropped.append(route.request.url)
+        route.abort("connectionreset")
+
+    opened.route("**/_mock/phones", drop_the_first)
+    opened.goto(f"{server.url}/_mock/ui")
+    opened.wait_for_selector("body[data-ready=yes]")
+    expect(opened.locator("#lines-table tbody tr", has_text="1001")).to_have_count(1)
+    expect(opened.locator("#overview-message")).not_to_contain_text("could not be drawn")
+    assert len(dropped) == 1 and errors == []
+    context.close()
 
 
 def test_a_call_made_with_curl_appears_in_the_journal_without_a_reload(page, server):

@@ -88,6 +88,25 @@ def test_a_page_cannot_reset_without_a_body_either(server, headers, field):
     assert reset(server.port)[0] == 200
 
 
+@pytest.mark.parametrize("host", ["localhost:99999", "localhost:0", "[127.0.0.1]"])
+def test_a_host_werkzeug_reads_as_none_is_refused_as_the_control_api_refuses_it(server, host):
+    create_group(server, "Kept")
+    reply = exchange(server.port, f"POST /_mock/reset HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    assert reply.startswith(b"HTTP/1.1 403 ")
+    assert "Kept" in group_names(server)
+    assert reset(server.port)[0] == 200
+
+
+def test_a_token_header_spelled_with_underscores_counts_as_the_control_api_counts_it():
+    """WSGI reads X_Mock_Enswitch_Token as X-Mock-Enswitch-Token (joined with a comma): the
+    right token beside a wrong one is the control API's 401, not a reset."""
+    with LiveServer("--memory", "--control-token", TOKEN) as server:
+        create_group(server, "Kept")
+        headers = (f"X-Mock-Enswitch-Token: {TOKEN}", "X_Mock_Enswitch_Token: wrong")
+        assert reset(server.port, "/_mock/reset", *headers)[0] == 401
+        assert "Kept" in group_names(server)
+
+
 def test_a_namespace_reset_resets_that_namespace_alone(server):
     create_group(server, "Root")
     create_group(server, "Inside", "/ns/served-reset")
@@ -183,6 +202,11 @@ def test_the_plain_reset_never_reaches_the_control_api(reset_app):
         ("POST", "/_mock/reset", [HOST, (b"cookie", b"a=b")]),
         ("POST", "/_mock/reset", [HOST, (b"origin", b"http://127.0.0.1:8080")]),
         ("POST", "/_mock/reset", [HOST, (b"x-mock-enswitch-token", b"a")] * 2),
+        ("POST", "/_mock/reset", [HOST, (b"x_mock_enswitch_token", b"a")]),
+        ("POST", "/_mock/reset", [(b"host", b"localhost:99999")]),
+        ("POST", "/_mock/reset", [(b"host", b"localhost:0")]),
+        ("POST", "/_mock/reset", [(b"host", b"localhost:00080")]),
+        ("POST", "/_mock/reset", [(b"host", b"[127.0.0.1]")]),
     ],
 )
 def test_any_other_call_is_left_to_the_control_api(reset_app, method, path, headers):

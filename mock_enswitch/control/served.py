@@ -31,9 +31,13 @@ if TYPE_CHECKING:
     from ..service import Service
 
 RESET_PATH = CONTROL_ROOT + "/reset"
-PLAIN_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
-"""A Host header the control API's Flask request reads as it is (Werkzeug drops a default port
-and refuses odd characters; neither changes the name the guard checks here)."""
+PLAIN_HOST = re.compile(
+    r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\])(?::([1-9][0-9]{0,4}))?"
+)
+"""A Host header the control API's Flask request reads as it is: a name or an IPv6 address in
+brackets, and a port from 1. Werkzeug drops a default port and reads any other Host (odd
+characters, port 0 or past 65535, an IPv4 address in brackets) as none, which the guard
+refuses: those go on to the control API."""
 REPLY = b'{"status":"reset"}\n'
 """The body Flask's `jsonify(status="reset")` sends."""
 REPLY_HEADERS = [
@@ -73,8 +77,8 @@ class ServedReset:
             return False
         host = token = None
         for name, value in scope["headers"]:
-            if name in LEFT_TO_THE_CONTROL_API:
-                return False
+            if name in LEFT_TO_THE_CONTROL_API or b"_" in name:
+                return False  # (WSGI reads X_Mock_Enswitch_Token as the dashed name, too)
             if name == b"content-length" and value != b"0":
                 return False
             if name == b"host" or name == TOKEN:
@@ -82,7 +86,8 @@ class ServedReset:
                     return False  # said twice: the control API decides which counts
                 text = value.decode("latin-1")
                 host, token = (text, token) if name == b"host" else (host, text)
-        if host is None or not PLAIN_HOST.fullmatch(host):
+        plain = PLAIN_HOST.fullmatch(host or "")
+        if plain is None or int(plain.group(1) or 1) > 65535:
             return False
         try:
             check(service.config, "POST", host, scope.get("scheme", "http"), None, token or "")

@@ -112,6 +112,7 @@ class Enswitch:
             method,
             None if body is None else json.dumps(body).encode(),
             {"Content-Type": "application/json", **self.token_header()},
+            idempotent=(method, path) == ("POST", "reset") or None,  # a reset twice is one
         )
         if status >= 400:
             raise ValueError(f"{method} /_mock/{path}: {status} {text!r}")

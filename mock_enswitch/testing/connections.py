@@ -12,8 +12,9 @@ clients (the pytest fixture makes a client per test), and gives it back once the
 calls from several threads each get their own. A kept connection may have been closed by the
 server since (its idle timeout, a restart): before one is reused it is checked, as urllib3 checks
 (a socket that reads as ready while no reply is due has been closed). If the server closed it in
-the instant between the check and the call (no byte of a reply came back), the call is sent once
-more on a new connection: the server only closes an idle connection, so it never read the first.
+the instant between the check and the call (no byte of a reply came back), an idempotent call
+(by its method, or as its caller says: the reset) is sent once more on a new connection, as
+urllib3 does; any other raises. The server may have read the first before it closed.
 
 The Enswitch API's calls keep a connection per call (client.py): a `close` fault drops the
 connection, and a test must see that as it happens.
@@ -34,6 +35,8 @@ IDLE_PER_SERVER = 4
 """Idle connections kept for one server: one per thread that calls it at once, in practice."""
 TIMEOUT = 30.0
 BLOCK = 65536
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+"""Methods whose call may be sent twice to the same effect (RFC 9110), as urllib3 retries."""
 
 
 class ClosedBeforeReply(ConnectionError):
@@ -43,14 +46,25 @@ class ClosedBeforeReply(ConnectionError):
 class Reply:
     """What httptools' parser found in a reply (its callbacks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, head_only: bool) -> None:
+        self.head_only = head_only  # a reply to HEAD: its head is all of it
         self.body: list[bytes] = []
         self.close = False
+        self.sized = False  # a Content-Length or chunks: else the body ends when the server closes
         self.complete = False
+        self.head_complete = False
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        if name.lower() == b"connection" and b"close" in value.lower():
+        name = name.lower()
+        if name == b"connection" and b"close" in value.lower():
             self.close = True
+        elif name in (b"content-length", b"transfer-encoding"):
+            self.sized = True
+
+    def on_headers_complete(self) -> None:
+        self.head_complete = True
+        if self.head_only:
+            self.complete = True
 
     def on_body(self, body: bytes) -> None:
         self.body.append(body)
@@ -73,23 +87,30 @@ class Connection:
     def exchange(
         self, method: str, target: str, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, bytes, bool]:
-        """(status, body, whether the server closes the connection after it)."""
+        """(status, body, whether the connection is done with after it); ClosedBeforeReply
+        when the server had closed it before any byte of a reply."""
         lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         lines.append(f"Content-Length: {len(body or b'')}")
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b""))
-        reply = Reply()
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+        reply = Reply(head_only=method == "HEAD")
         parser = httptools.HttpResponseParser(reply)
-        received = False
-        while not reply.complete:
+        try:
+            self.sock.sendall(request)
+            data = self.sock.recv(BLOCK)
+        except (BrokenPipeError, ConnectionResetError) as error:
+            raise ClosedBeforeReply(str(error)) from None
+        if not data:
+            raise ClosedBeforeReply("the server closed the connection")
+        while True:
+            parser.feed_data(data)
+            if reply.complete:
+                return parser.get_status_code(), b"".join(reply.body), reply.close
             data = self.sock.recv(BLOCK)
             if not data:
-                if not received:
-                    raise ClosedBeforeReply("the server closed the connection")
+                if reply.head_complete and not reply.sized:  # its end is the body's end
+                    return parser.get_status_code(), b"".join(reply.body), True
                 raise ConnectionError("the server closed the connection mid-reply")
-            received = True
-            parser.feed_data(data)
-        return parser.get_status_code(), b"".join(reply.body), reply.close
 
     def closed_by_server(self) -> bool:
         """An idle connection with something to read (its end, as no reply is due) is unusable."""
@@ -110,21 +131,29 @@ class Connections:
         self._lock = threading.Lock()
 
     def request(
-        self, url: str, method: str, body: bytes | None, headers: dict[str, str]
+        self,
+        url: str,
+        method: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        idempotent: bool | None = None,
     ) -> tuple[int, bytes]:
-        """(status, body) of `method` on `url` (http or https), on a kept connection."""
+        """(status, body) of `method` on `url` (http or https), on a kept connection.
+        `idempotent` (default: by the method) says whether the call may be sent again."""
         parts = urlsplit(url)
         server = (parts.scheme, parts.netloc)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT
         connection, reused = self._take(server)
         try:
             try:
                 status, data, close = connection.exchange(method, target, body, headers)
             except ClosedBeforeReply:
-                if not reused:
+                if not (reused and idempotent):
                     raise
                 connection.close()
-                connection = self._open(server)  # closed as it was taken: never read
+                connection = self._open(server)
                 status, data, close = connection.exchange(method, target, body, headers)
         except BaseException:
             connection.close()

@@ -3,6 +3,7 @@
 "use strict";
 
 const POLL_MS = 1000;
+const RETRY_MS = 250;  // before a read that got no reply is asked once more (see api)
 // In a namespace (/ns/<name>/_mock/ui/) every call goes to that namespace's control API.
 const BASE = location.pathname.replace(/\/_mock\/ui\/?.*$/, "");
 const JOURNAL_KEPT = 1000;  // the server's default journal size
@@ -15,7 +16,18 @@ async function api(method, path, body) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(BASE + "/_mock/" + path, options);
+  let response;
+  try {
+    response = await fetch(BASE + "/_mock/" + path, options);
+  } catch (error) {
+    // No reply at all (TypeError "Failed to fetch"): the browser drops what is in flight when
+    // the machine's network changes (net::ERR_NETWORK_CHANGED), as when a container engine
+    // starts a compose service beside the mock. A read is asked once more, a moment later; a
+    // change is not (it may have been done).
+    if (method !== "GET") throw error;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    response = await fetch(BASE + "/_mock/" + path, options);
+  }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) throw new Error((data && data.error) || response.statusText);
