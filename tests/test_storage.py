@@ -105,6 +105,16 @@ def test_the_same_seed_again_with_nothing_written_is_not_stored_again(db):
     assert db.writes == writes + 1
 
 
+def test_the_stored_data_is_a_copy_of_the_seed_down_to_its_lists(db):
+    """A reset reuses the seed: nothing done to the stored data may reach it."""
+    directory = copy.deepcopy(DIRECTORY)
+    db.replace_all(directory, {"record_groups": GROUPS})
+    stored = db.tables()["rate_plans"]["1"]
+    stored["privileges"].append("changed in place")
+    stored["name"] = "renamed"
+    assert directory == DIRECTORY
+
+
 def test_a_returned_group_is_a_copy(db):
     db.collection("record_groups").get(1)["name"] = "mutated"
     assert db.collection("record_groups").get(1)["name"] == "one"
