@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import json
@@ -287,38 +288,41 @@ def not_ready(environ, start_response):
 
 
 def run(config: Config) -> None:
-    from .bridge import Lazy
-    from .composition import compose
-    from .logs import CallLog, configure_server_logging
-    from .server import make_server
+    with collector_paused():
+        from .bridge import Lazy
+        from .composition import compose
+        from .logs import CallLog, configure_server_logging
+        from .server import make_server
 
-    configure_server_logging()
-    config.control_enabled = (
-        is_loopback(config.host) or config.control_open or bool(config.control_token)
-    )
-    try:  # the port first: a start that fails on it creates nothing
-        server = make_server(not_ready, config)
-    except OSError as error:
-        raise click.ClickException(cannot_listen(config, error)) from None
-    try:
-        mock = compose(config)
-    except (FixtureError, DatabaseUnusable, RuleError, StorageFailed) as error:
-        server.close()
-        raise click.ClickException(str(error)) from None
-    except OSError as error:  # a --db directory missing its rights (a container volume...)
-        server.close()
-        where = error.filename or config.db_path
-        raise click.ClickException(
-            f"cannot use the database {config.db_path}: {where}: {error.strerror or error}: "
-            "give another --db (or --memory)"
-        ) from None
-    except KeyboardInterrupt:  # Ctrl-C while the log replays: the files are as they were
-        server.close()
-        raise click.ClickException("start interrupted; the database was left as it was") from None
-    server.attach(mock, config.events_authkey)
-    server.application = control = Lazy(lambda: control_app(mock))
-    service = mock.service
-    gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
+        configure_server_logging()
+        config.control_enabled = (
+            is_loopback(config.host) or config.control_open or bool(config.control_token)
+        )
+        try:  # the port first: a start that fails on it creates nothing
+            server = make_server(not_ready, config)
+        except OSError as error:
+            raise click.ClickException(cannot_listen(config, error)) from None
+        try:
+            mock = compose(config)
+        except (FixtureError, DatabaseUnusable, RuleError, StorageFailed) as error:
+            server.close()
+            raise click.ClickException(str(error)) from None
+        except OSError as error:  # a --db directory missing its rights (a container volume...)
+            server.close()
+            where = error.filename or config.db_path
+            raise click.ClickException(
+                f"cannot use the database {config.db_path}: {where}: {error.strerror or error}: "
+                "give another --db (or --memory)"
+            ) from None
+        except KeyboardInterrupt:  # Ctrl-C while the log replays: the files are as they were
+            server.close()
+            raise click.ClickException(
+                "start interrupted; the database was left as it was"
+            ) from None
+        server.attach(mock, config.events_authkey)
+        server.application = control = Lazy(lambda: control_app(mock))
+        service = mock.service
+        gc.freeze()  # what start-up loaded lives as long as the server: no collection rescans it
     service.call_log = CallLog(sys.stderr)
     host, port = server.effective_host, server.effective_port
     where = "memory" if config.db_path is None else config.db_path
@@ -351,6 +355,18 @@ def run(config: Config) -> None:
             service.call_log.close()  # the call lines still batched, before the last word
             click.echo("mock-enswitch stopped", err=True)
     sys.exit(0)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """No garbage collection while the server starts: its imports and the seeded data are
+    objects that all live (~5% of the start, make bench P3). Back on once started, or failed
+    (the CLI may run inside another program: a test's)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def control_app(mock):

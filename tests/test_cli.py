@@ -111,3 +111,20 @@ def test_the_readme_configuration_reference_covers_every_serve_option():
         assert f"`{variable}`" in readme, variable
         assert param.envvar == variable
     assert CliRunner().invoke(main, ["serve", "--help"]).exit_code == 0
+
+
+def test_a_start_that_fails_leaves_the_garbage_collector_on(tmp_path):
+    """serve pauses the collector while it starts (its objects all live): a start that fails,
+    here on a bad fixture file, turns it back on (the CLI may run inside a test's process)."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from mock_enswitch.cli import main
+
+    (tmp_path / "users.json").write_text("[{", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["serve", "--memory", "--port", "0", "--fixtures", str(tmp_path)]
+    )
+    assert result.exit_code != 0 and "users.json" in result.output
+    assert gc.isenabled()
