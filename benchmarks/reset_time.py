@@ -1,5 +1,6 @@
 """Time of one POST /_mock/reset with the default fixtures: in process (Flask test client, the
-cost of the reset itself) and over HTTP (what the pytest fixture pays before each test).
+cost of the reset itself) and over HTTP: on a new connection each, and as the pytest fixture
+pays it before each test (its client, on a kept connection, answered without Flask).
 
     python benchmarks/reset_time.py [--rounds 200]
 """
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from live import LiveServer  # noqa: E402
 
 from mock_enswitch import Config, create_app  # noqa: E402
+from mock_enswitch.testing import Enswitch  # noqa: E402
 
 
 def timed(action, rounds: int) -> list[float]:
@@ -53,6 +55,10 @@ def main() -> None:
                 response.read()
 
         report("over HTTP, memory (new connection)", timed(over_http, rounds))
+        report(
+            "over HTTP, memory (the fixture's)",
+            timed(lambda: Enswitch(server.url, {}).reset(), rounds),
+        )
 
 
 if __name__ == "__main__":
