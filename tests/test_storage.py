@@ -76,6 +76,7 @@ def in_a_write(db: Database, change) -> None:
     "change",
     [
         lambda db: db.collection("record_groups").insert({"customer": 1, "name": "a"}),
+        lambda db: [db.collection("record_groups").insert({"customer": 1}) for _ in range(9)],
         lambda db: db.collection("record_groups").update(40, {"name": "changed"}),
         lambda db: db.collection("record_groups").delete([1]),
         lambda db: in_a_write(db, lambda: db.next_id("calls.sequence")),
@@ -92,6 +93,29 @@ def test_the_same_seed_again_brings_back_what_any_write_changed(db, change):
     assert db.tables() != before
     db.replace_all(DIRECTORY, kinds)
     assert db.tables() == before
+
+
+def test_a_reset_after_writes_reopens_as_the_seed_after_a_crash(tmp_path):
+    """File mode: a reset after writes (new shards, an update, a directory record) is durable
+    at once: after a crash the database reopens as the seed, and IDs restart after it."""
+    live = tmp_path / "live"
+    live.mkdir()
+    db = held(Database(live / "db.json"))
+    kinds = {"record_groups": GROUPS}
+    db.replace_all(DIRECTORY, kinds)
+    seeded = copy.deepcopy(db.tables())
+    for number in range(9):  # new shards too
+        db.collection("record_groups").insert({"customer": 1, "name": f"g{number}"})
+    db.collection("record_groups").update(40, {"name": "changed"})
+    db.update_record("customers", 1, {"name": "changed"})
+    db.replace_all(DIRECTORY, kinds)
+    assert db.tables() == seeded
+    crash_copy(live, tmp_path / "crashed")  # no close(): nothing compacted
+    db.close()
+    reopened = held(Database(tmp_path / "crashed" / "db.json"))
+    assert reopened.tables() == seeded
+    assert reopened.collection("record_groups").insert({"customer": 1, "name": "n"}) == 41
+    reopened.close()
 
 
 def test_the_same_seed_again_with_nothing_written_is_not_stored_again(db):
