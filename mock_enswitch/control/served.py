@@ -81,11 +81,14 @@ class ServedReset:
                 return False  # (WSGI reads X_Mock_Enswitch_Token as the dashed name, too)
             if name == b"content-length" and value != b"0":
                 return False
-            if name == b"host" or name == TOKEN:
-                if (host if name == b"host" else token) is not None:
+            if name == b"host":
+                if host is not None:
                     return False  # said twice: the control API decides which counts
-                text = value.decode("latin-1")
-                host, token = (text, token) if name == b"host" else (host, text)
+                host = value.decode("latin-1")
+            elif name == TOKEN:
+                if token is not None:
+                    return False
+                token = value.decode("latin-1")
         plain = PLAIN_HOST.fullmatch(host or "")
         if plain is None or int(plain.group(1) or 1) > 65535:
             return False

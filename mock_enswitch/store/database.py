@@ -137,11 +137,12 @@ class Database:
         """How many writes so far: what a page polling for change compares (the dashboard)."""
         self._memo: dict[Hashable, Any] = {}
         self._collections: dict[str, Collection] = {}
-        self._replaced: tuple | None = None
+        self._seed: tuple | None = None
+        """What `replace_all` stored last: (directory, kinds, meta), the very objects."""
+        self._seed_writes = 0
+        """`writes` right after it."""
         self._seeded: dict[str, dict] = {}
-        """The table dicts `replace_all` stored last, by name (see `_restore_changed`)."""
-        """What `replace_all` last stored (its arguments' ids, its meta, `writes` right after
-        it, and the arguments themselves, so that their ids stay theirs)."""
+        """The table dicts it stored, by name (see `_restore_changed`)."""
         if path is None:
             self._db = TinyDB(storage=BatchingMemoryStorage)
         else:
@@ -192,11 +193,11 @@ class Database:
         fails whole and says so, and the data stays as it was (tests/test_data_safety.py).
         """
         self.held()
-        same_seed = self._replaced is not None and self._replaced[:2] == (
-            (id(directory), id(kinds)),
-            meta,
+        seed = self._seed
+        same_seed = (
+            seed is not None and seed[0] is directory and seed[1] is kinds and seed[2] == meta
         )
-        if same_seed and self._replaced[2] == self.writes:
+        if same_seed and self._seed_writes == self.writes:
             return
         layout = _stored_layout(directory, kinds, meta)  # the seed's own records, not copied
         if same_seed and self.path is None:
@@ -207,8 +208,7 @@ class Database:
             self._db.storage.replace(data)
             self._seeded = dict(data)
         self._memo.clear()
-        given = (directory, kinds)  # kept alive with their ids (an id is not reused meanwhile)
-        self._replaced = ((id(directory), id(kinds)), meta, self.writes, given)
+        self._seed, self._seed_writes = (directory, kinds, meta), self.writes
 
     def _restore_changed(self, layout: dict[str, dict]) -> None:
         """The tables that are no longer the dicts stored from the seed, stored again from it

@@ -104,15 +104,18 @@ class Enswitch:
 
     # The control API.
 
-    def control(self, method: str, path: str, body: Any = None) -> Any:
+    def control(
+        self, method: str, path: str, body: Any = None, idempotent: bool | None = None
+    ) -> Any:
         """The control API's reply to `method` on /_mock/`path` (parsed JSON); a ValueError
-        with the status and body when it refuses. On a kept-alive connection (connections.py)."""
+        with the status and body when it refuses. On a kept-alive connection (connections.py);
+        `idempotent` (default: by the method) lets it be sent again on a fresh one."""
         status, text = KEPT.request(
             f"{self.url}/_mock/{path}",
             method,
             None if body is None else json.dumps(body).encode(),
             {"Content-Type": "application/json", **self.token_header()},
-            idempotent=(method, path) == ("POST", "reset") or None,  # a reset twice is one
+            idempotent,
         )
         if status >= 400:
             raise ValueError(f"{method} /_mock/{path}: {status} {text!r}")
@@ -123,7 +126,7 @@ class Enswitch:
 
     def reset(self) -> None:
         """Data back to the fixtures, IDs restarted, no rules, empty journal."""
-        self.control("POST", "reset")
+        self.control("POST", "reset", idempotent=True)  # a reset twice is one
         self._added.clear()
         self.users = dict(self._fixture_users)
 
