@@ -33,9 +33,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT
+from uvicorn.protocols.http.httptools_impl import (
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
 
-from .api.served import ServedApi
+from .api.served import Call, ServedApi, encoded_headers, replying
 from .bridge import WsgiOnAsgi
 from .config import Config
 from .connection import DROP_EXTENSION, GONE_EXTENSION, WHOLE_EXTENSION
@@ -49,6 +54,9 @@ if TYPE_CHECKING:
 MAX_HEAD = 64 * 1024
 """A request line and headers longer than this are refused (431)."""
 HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+DIRECT_BODY = HIGH_WATER_LIMIT
+"""The longest body of an API call answered by the protocol itself: past it, uvicorn stops
+reading a body until the app asks for it, so the ASGI app reads the rest."""
 
 
 class HeadTooLong(Exception):
@@ -62,6 +70,8 @@ class MockProtocol(HttpToolsProtocol):
     waiting: deque[MockProtocol]
     websocket_path: Callable[[str], bool] = staticmethod(lambda path: False)
     """Whether a websocket upgrade to this path is served (the events websocket)."""
+    api: ServedApi | None = None
+    """The Enswitch API, whose calls are answered here, from the parser's callbacks."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -76,6 +86,7 @@ class MockProtocol(HttpToolsProtocol):
         self.client_ended = False  # the client half-closed: answer what it sent, then close
         self.head_deadline: float | None = None  # when the head in progress must be whole
         self.upgrade_asked = False
+        self.deferred: tuple[RequestResponseCycle, Call] | None = None  # answered when whole
         if len(self.connections) - len(self.waiting) > self.connection_limit:
             # Left unread until another connection closes: asyncio stops reading here; uvloop
             # starts reading after this returns whatever is asked, so `data_received` holds
@@ -203,6 +214,50 @@ class MockProtocol(HttpToolsProtocol):
                 WHOLE_EXTENSION: partial(send_whole, call),
             }
 
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Callable) -> None:
+        """An API call still being read is answered by the protocol itself once it is whole
+        (`answer_deferred`): no ASGI task, receive or send messages. Any other call runs as
+        uvicorn runs it, and so does an API call taken on later (a pipelined call already
+        whole), one waiting for `100 Continue`, or one whose body passes `DIRECT_BODY`.
+
+        Measured (the served create, memory mode, `wrk -c16`, server CPU per request, 3-5
+        interleaved rounds): ~105 us through the ASGI app, ~88 us answered here."""
+        if cycle.more_body and app is self.app and not cycle.waiting_for_100_continue:
+            call = self.api.direct_call(cycle.scope, DIRECT_BODY) if self.api else None
+            if call is not None:
+                self.deferred = (cycle, call)
+                return
+        super()._start_asgi_task(cycle, app)
+
+    def on_body(self, body: bytes) -> None:
+        super().on_body(body)
+        if self.deferred is not None and len(self.cycle.body) > DIRECT_BODY:
+            # A long chunked body: uvicorn stops reading past DIRECT_BODY until the app asks.
+            (cycle, _), self.deferred = self.deferred, None
+            super()._start_asgi_task(cycle, self.app)
+
+    def answer_deferred(self) -> None:
+        """The API call just read whole, answered inside the parser's callback. Its reply is
+        written once the loop has read what else came in (`call_soon`), as uvicorn's tasks
+        write theirs: written at once, between the reads of the other connections' calls, the
+        same replies cost ~10 us more of server CPU each (measured as above: ~115 us against
+        ~105). A call that may sleep (a delay in force) goes through the ASGI app, which runs
+        it on a thread; a file (a download), or any reply to a client not reading, is sent
+        from a task, block by block as the socket takes it."""
+        (cycle, call), self.deferred = self.deferred, None
+        if self.api.may_wait():
+            super()._start_asgi_task(cycle, self.app)
+            return
+        reply = self.api.answer(call, cycle.scope, bytes(cycle.body), 0)
+        if reply.drop:
+            hang_up(cycle)
+        elif reply.file is None and not cycle.flow.write_paused:
+            self.loop.call_soon(
+                write_whole, cycle, reply.status, encoded_headers(reply), reply.body
+            )
+        else:
+            super()._start_asgi_task(cycle, replying(reply))
+
     def _should_upgrade(self) -> bool:
         """uvicorn's test, narrowed to the events websocket's path."""
         path = self.url.split(b"?", 1)[0].decode("latin-1")
@@ -221,6 +276,8 @@ class MockProtocol(HttpToolsProtocol):
             return
         super().on_message_complete()
         self.at_message_start = True
+        if self.deferred is not None:
+            self.answer_deferred()
 
     def pause_writing(self) -> None:
         """The client stopped reading a reply: after the idle timeout, the connection goes."""
@@ -290,8 +347,12 @@ def drop(call: weakref.ref) -> None:
     app (the cycle of the call dropped, not of one pipelined behind it)."""
     cycle = call()
     if cycle is not None:
-        cycle.disconnected = True
-        cycle.transport.close()
+        hang_up(cycle)
+
+
+def hang_up(cycle: RequestResponseCycle) -> None:
+    cycle.disconnected = True
+    cycle.transport.close()
 
 
 def gone(call: weakref.ref) -> bool:
@@ -312,6 +373,12 @@ async def send_whole(
         return
     if cycle.flow.write_paused and not cycle.disconnected:
         await cycle.flow.drain()
+    write_whole(cycle, status, headers, body)
+
+
+def write_whole(
+    cycle: RequestResponseCycle, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+) -> None:
     if cycle.disconnected or cycle.response_started:
         return
     cycle.response_started = True
@@ -365,6 +432,7 @@ class Server:
                 "connection_limit": config.connection_limit,
                 "waiting": deque(),
                 "websocket_path": staticmethod(self.live.is_socket),
+                "api": self.api,
             },
         )
         self.uvicorn = uvicorn.Server(

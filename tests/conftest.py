@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from mock_enswitch import Config, create_app
+from mock_enswitch.composition import compose
 from mock_enswitch.fixtures import DEFAULT_DIR
+from mock_enswitch.server import make_server
 
 PASSWORDS = {
     person["username"]: person["password"]
@@ -72,6 +76,33 @@ def app():
 @pytest.fixture
 def api(app) -> Api:
     return Api(app.test_client())
+
+
+def not_found(environ: dict, start_response) -> list[bytes]:
+    """The WSGI app behind `served`: the paths that are not the API's."""
+    start_response("404 Not Found", [("Content-Length", "0")])
+    return [b""]
+
+
+@pytest.fixture
+def served():
+    """The server in this process (server.Server on a thread, the mock attached, no control
+    API), for what a child process cannot show: its objects, and its parts patched."""
+    config = Config(port=0, host="127.0.0.1")
+    mock = compose(config)
+    server = make_server(not_found, config)
+    server.attach(mock, None)
+    server.mock = mock
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.uvicorn.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    yield server
+    server.stop_soon()
+    thread.join(10)
+    server.close()
+    mock.service.close()
 
 
 @pytest.fixture

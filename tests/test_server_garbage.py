@@ -7,35 +7,8 @@ from __future__ import annotations
 
 import gc
 import http.client
-import threading
-import time
-
-import pytest
-
-from mock_enswitch.composition import compose
-from mock_enswitch.config import Config
-from mock_enswitch.server import make_server
 
 CREATE = "/api/json/recording/groups/create/?auth_username=acme-admin;auth_password=acme-admin-pass"
-
-
-@pytest.fixture
-def served():
-    config = Config(port=0, host="127.0.0.1")
-    config.control_enabled = True
-    mock = compose(config)
-    server = make_server(lambda environ, start_response: [], config)
-    server.attach(mock, None)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.uvicorn.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    yield server
-    server.stop_soon()
-    thread.join(10)
-    server.close()
-    mock.service.close()
 
 
 def live_cycles() -> int:

@@ -1,0 +1,163 @@
+"""The Enswitch API answered by the server's protocol itself, from the parser's callbacks, with no
+ASGI task (server.py, `MockProtocol._start_asgi_task`), and the calls it leaves to the ASGI app:
+one that may sleep, one waiting for `100 Continue`, a body past 64 KiB, a pipelined call. Each
+is answered the same way either way; these tests count which way it went."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
+
+from mock_enswitch.faults import parse_rule
+from mock_enswitch.surfaces import INTERNAL_ERROR
+
+ADMIN = "auth_username=acme-admin&auth_password=acme-admin-pass"
+LIST = f"GET /api/json/recording/groups/list/?{ADMIN} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+
+
+@pytest.fixture
+def asgi_runs(monkeypatch) -> list[str]:
+    """The paths of the calls run through the ASGI app (uvicorn's task), as they run."""
+    runs: list[str] = []
+    run_asgi = RequestResponseCycle.run_asgi
+
+    async def counted(cycle, app):
+        runs.append(cycle.scope["path"])
+        await run_asgi(cycle, app)
+
+    monkeypatch.setattr(RequestResponseCycle, "run_asgi", counted)
+    return runs
+
+
+def post(function: str, body: str, headers: str = "") -> bytes:
+    data = body.encode()
+    return (
+        f"POST /api/json/{function}/ HTTP/1.1\r\nHost: x\r\n{headers}"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode() + data
+
+
+def replies(sock: socket.socket, count: int) -> list[tuple[bytes, dict]]:
+    """`count` replies read from `sock`: (the status line, the parsed body) each."""
+    buffer, found = b"", []
+    while len(found) < count:
+        head_end = buffer.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = buffer[:head_end].decode("latin-1")
+            lines = head.split("\r\n")
+            length = next(
+                int(line.split(":", 1)[1])
+                for line in lines
+                if line.lower().startswith("content-length:")
+            )
+            if len(buffer) >= head_end + 4 + length:
+                body = buffer[head_end + 4 : head_end + 4 + length]
+                buffer = buffer[head_end + 4 + length :]
+                found.append((lines[0].encode(), json.loads(body) if body else {}))
+                continue
+        chunk = sock.recv(65536)
+        assert chunk, f"the server closed after {len(found)} replies"
+        buffer += chunk
+    return found
+
+
+def connect(server) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.effective_port), timeout=10)
+
+
+def test_api_calls_are_answered_without_an_asgi_task(served, asgi_runs):
+    with connect(served) as sock:
+        sock.sendall(post("recording/groups/create", f"{ADMIN}&name=Direct"))
+        ((status, body),) = replies(sock, 1)
+        assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 3}
+        sock.sendall(LIST)
+        ((status, body),) = replies(sock, 1)
+        assert [group["name"] for group in body["data"]][-1] == "Direct"
+    assert asgi_runs == []
+    with connect(served) as sock:  # any other path: the ASGI app (here a bare WSGI app)
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 404 ")
+    assert asgi_runs == ["/_mock/health"]
+
+
+def test_a_call_that_may_sleep_goes_through_the_asgi_app_and_is_answered(served, asgi_runs):
+    rule = {"match": {"function": "recording/groups/create"}, "effect": {"delay": 0.05}}
+    served.mock.service.faults.add(parse_rule(rule))
+    with connect(served) as sock:
+        sock.sendall(post("recording/groups/create", f"{ADMIN}&name=Slow"))
+        ((status, body),) = replies(sock, 1)
+    assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 3}
+    assert asgi_runs == ["/api/json/recording/groups/create/"]
+
+
+def test_a_call_waiting_for_100_continue_gets_it_then_its_answer(served, asgi_runs):
+    data = f"{ADMIN}&name=Patient".encode()
+    with connect(served) as sock:
+        head = post("recording/groups/create", "", "Expect: 100-continue\r\n")
+        sock.sendall(head.replace(b"Content-Length: 0", f"Content-Length: {len(data)}".encode()))
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(data)
+        ((status, body),) = replies(sock, 1)
+    assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 3}
+    assert len(asgi_runs) == 1
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["length", "chunked"])
+def test_bodies_short_and_past_64_kib_are_read_whole(served, asgi_runs, chunked):
+    """A short body is answered by the protocol; a longer one by the ASGI app, which is started
+    as soon as the body passes 64 KiB (uvicorn stops reading there until the app asks)."""
+    with connect(served) as sock:
+        for name, padding in (("Short", 10), ("Long", 100_000)):
+            data = f"{ADMIN}&name={name}&note={'x' * padding}".encode()
+            if chunked:
+                pieces = [data[i : i + 8192] for i in range(0, len(data), 8192)]
+                framed = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+                sock.sendall(
+                    b"POST /api/json/recording/groups/create/ HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n" + framed
+                )
+            else:
+                sock.sendall(post("recording/groups/create", data.decode()))
+            ((status, body),) = replies(sock, 1)
+            assert status == b"HTTP/1.1 200 OK", body
+        sock.sendall(LIST)
+        ((_, listed),) = replies(sock, 1)
+    assert [group["name"] for group in listed["data"]][-2:] == ["Short", "Long"]
+    assert asgi_runs == ["/api/json/recording/groups/create/"]  # the long one only
+
+
+def test_pipelined_calls_are_answered_in_order(served):
+    with connect(served) as sock:
+        sock.sendall(
+            b"".join(post("recording/groups/create", f"{ADMIN}&name=P{n}") for n in range(4))
+        )
+        answered = replies(sock, 4)
+    assert [body["data"]["id"] for _, body in answered] == [3, 4, 5, 6]
+
+
+def test_a_call_that_fails_in_the_mock_gets_the_envelope_and_the_server_goes_on(
+    served, monkeypatch
+):
+    api = served.mock.api
+    answer = api.answer
+    failing = iter([True])
+
+    def broken(service, request):
+        if next(failing, False):
+            raise RuntimeError("a bug")
+        return answer(service, request)
+
+    monkeypatch.setattr(api, "answer", broken)
+    with connect(served) as sock:
+        sock.sendall(post("recording/groups/create", f"{ADMIN}&name=A"))
+        ((status, body),) = replies(sock, 1)
+        assert status == b"HTTP/1.1 500 Internal Server Error"
+        assert body["responses"][0]["message"] == INTERNAL_ERROR
+        sock.sendall(post("recording/groups/create", f"{ADMIN}&name=B"))
+        ((status, body),) = replies(sock, 1)
+    assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 3}
