@@ -201,18 +201,6 @@ class MockProtocol(HttpToolsProtocol):
             self.upgrade_asked = True  # refused once the parser returns (data_received)
             return
         super().on_headers_complete()
-        cycle = self.cycle
-        if cycle is not None and cycle.scope is self.scope:
-            # The cycle by weak reference: its own scope holding it made each call a reference
-            # cycle (cycle, scope, extensions), ~20 objects left to the garbage collector
-            # instead of freed at once. Its collections took ~9 us of every served create
-            # (gc callbacks, wrk -c16, make bench P1).
-            call = weakref.ref(cycle)
-            self.scope["extensions"] = {
-                DROP_EXTENSION: partial(drop, call),
-                GONE_EXTENSION: partial(gone, call),
-                WHOLE_EXTENSION: partial(send_whole, call),
-            }
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Callable) -> None:
         """An API call still being read is answered by the protocol itself once it is whole
@@ -227,6 +215,21 @@ class MockProtocol(HttpToolsProtocol):
             if call is not None:
                 self.deferred = (cycle, call)
                 return
+        self.run_asgi(cycle, app)
+
+    def run_asgi(self, cycle: RequestResponseCycle, app: Callable) -> None:
+        """The call run by the ASGI app, in uvicorn's task, with the server's extensions.
+
+        They hold the cycle by weak reference: its own scope holding it made each call a
+        reference cycle (cycle, scope, extensions), ~20 objects left to the garbage collector
+        instead of freed at once. Its collections took ~9 us of every served create (gc
+        callbacks, wrk -c16, make bench P1)."""
+        call = weakref.ref(cycle)
+        cycle.scope["extensions"] = {
+            DROP_EXTENSION: partial(drop, call),
+            GONE_EXTENSION: partial(gone, call),
+            WHOLE_EXTENSION: partial(send_whole, call),
+        }
         super()._start_asgi_task(cycle, app)
 
     def on_body(self, body: bytes) -> None:
@@ -234,7 +237,7 @@ class MockProtocol(HttpToolsProtocol):
         if self.deferred is not None and len(self.cycle.body) > DIRECT_BODY:
             # A long chunked body: uvicorn stops reading past DIRECT_BODY until the app asks.
             (cycle, _), self.deferred = self.deferred, None
-            super()._start_asgi_task(cycle, self.app)
+            self.run_asgi(cycle, self.app)
 
     def answer_deferred(self) -> None:
         """The API call just read whole, answered inside the parser's callback. Its reply is
@@ -246,7 +249,7 @@ class MockProtocol(HttpToolsProtocol):
         from a task, block by block as the socket takes it."""
         (cycle, call), self.deferred = self.deferred, None
         if self.api.may_wait():
-            super()._start_asgi_task(cycle, self.app)
+            self.run_asgi(cycle, self.app)
             return
         reply = self.api.answer(call, cycle.scope, bytes(cycle.body), 0)
         if reply.drop:
@@ -256,7 +259,7 @@ class MockProtocol(HttpToolsProtocol):
                 write_whole, cycle, reply.status, encoded_headers(reply), reply.body
             )
         else:
-            super()._start_asgi_task(cycle, replying(reply))
+            self.run_asgi(cycle, replying(reply))
 
     def _should_upgrade(self) -> bool:
         """uvicorn's test, narrowed to the events websocket's path."""

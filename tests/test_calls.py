@@ -3,10 +3,13 @@ drives expiry, live calls and tokens, the outbox gets the e-mails, and bad bodie
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 from conftest import code
+
+from mock_enswitch.domain import calls
 
 DAY = 86400
 
@@ -230,3 +233,28 @@ def test_an_email_is_dated_when_the_call_ended(mock):
     [mail] = mock.emails()
     row = next(r for r in mock.rows() if r["uniqueid"] == live["uniqueid"])
     assert mail["time"] == int(row["end"])
+
+
+def test_the_switch_is_given_back_when_catching_up_fails(app, monkeypatch):
+    """`caught_up` takes the lock, then catches the calls up: if that raises, the lock is
+    released (else every later call of every client would wait for it forever)."""
+
+    switch = app.extensions["mock_enswitch"].switch
+
+    def failing(switch) -> None:
+        raise RuntimeError("catching up failed")
+
+    monkeypatch.setattr(calls, "settle", failing)
+    with pytest.raises(RuntimeError), calls.caught_up(switch):
+        pass
+    taken: list[bool] = []
+
+    def another_call() -> None:
+        taken.append(switch.db.lock.acquire(timeout=2))
+        if taken[-1]:
+            switch.db.lock.release()
+
+    other = threading.Thread(target=another_call)
+    other.start()
+    other.join()
+    assert taken == [True]

@@ -30,8 +30,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,14 +327,28 @@ def settle(switch: Switch) -> None:
     switch.settle_after = min(next_end, switch.events.next_due())
 
 
-@contextmanager
-def caught_up(switch: Switch) -> Iterator[Switch]:
+class caught_up:  # noqa: N801 (used as a function: `with caught_up(switch) as switch:`)
     """The one way to the switch's state, for an API call or a control request alike: its lock,
     taken once, then its calls caught up with the clock (`settle`). Nothing runs in the
-    background: this is where the mock clock's time passes for the calls."""
-    with switch.db.lock:
-        settle(switch)
-        yield switch
+    background: this is where the mock clock's time passes for the calls. A class, not a
+    generator: entered on every call, where a generator's frame cost ~1 us more."""
+
+    __slots__ = ("switch",)
+
+    def __init__(self, switch: Switch) -> None:
+        self.switch = switch
+
+    def __enter__(self) -> Switch:
+        self.switch.db.lock.acquire()
+        try:
+            settle(self.switch)
+        except BaseException:
+            self.switch.db.lock.release()
+            raise
+        return self.switch
+
+    def __exit__(self, *exc: object) -> None:
+        self.switch.db.lock.release()
 
 
 PENDING = "pending_legs"
