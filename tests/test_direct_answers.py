@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 
 import pytest
+from live import LiveServer
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
 from mock_enswitch.faults import parse_rule
@@ -161,3 +163,20 @@ def test_a_call_that_fails_in_the_mock_gets_the_envelope_and_the_server_goes_on(
         sock.sendall(post("recording/groups/create", f"{ADMIN}&name=B"))
         ((status, body),) = replies(sock, 1)
     assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 3}
+
+
+@pytest.mark.parametrize("then", [b"", b"GET /api/json/recording/groups/list/ HTTP/1.1\r\n"])
+def test_the_only_connection_answered_at_once_still_closes_after_the_idle_timeout(then):
+    """Answered at once (the only connection), the reply arms the idle timer while the chunk is
+    read; idle after it, or with the next call's head left half-sent, the connection closes."""
+    with LiveServer("--memory", "--idle-timeout", "1") as live:
+        sock = socket.create_connection(("127.0.0.1", live.port), timeout=10)
+        try:
+            sock.sendall(post("recording/groups/create", f"{ADMIN}&name=Idle") + then)
+            ((status, _),) = replies(sock, 1)
+            assert status == b"HTTP/1.1 200 OK"
+            started = time.monotonic()
+            assert sock.recv(100) == b""  # closed by the server
+            assert 0.5 < time.monotonic() - started < 5
+        finally:
+            sock.close()
