@@ -273,6 +273,7 @@ def test_every_generated_request_gets_a_documented_envelope(app_at, version, str
         max_examples=50,
         deadline=None,
         database=None,
+        derandomize=True,  # the same examples each run: "reached success" cannot come and go
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(request_strategy(doc, function))
