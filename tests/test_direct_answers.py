@@ -13,6 +13,7 @@ import pytest
 from live import LiveServer
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
+from mock_enswitch.api.served import KNOWN_PATHS
 from mock_enswitch.faults import parse_rule
 from mock_enswitch.surfaces import INTERNAL_ERROR
 
@@ -180,3 +181,20 @@ def test_the_only_connection_answered_at_once_still_closes_after_the_idle_timeou
             assert 0.5 < time.monotonic() - started < 5
         finally:
             sock.close()
+
+
+def test_the_kept_targets_stay_right_and_bounded(served):
+    """`target` keeps what it found for paths outside any namespace (a client asks the same
+    ones again and again): each path keeps its own function, a namespace's path is never kept
+    (its Service can be dropped), and past KNOWN_PATHS the kept ones are forgotten."""
+    api = served.api
+    for number in range(KNOWN_PATHS + 44):
+        raw = f"/api/json//recording/groups/f{number}/".encode()
+        assert api.target(raw)[1:] == (
+            f"/api/json/recording/groups/f{number}/",
+            f"recording/groups/f{number}",
+        )
+        assert api.target(raw)[2] == f"recording/groups/f{number}"  # the kept one
+    assert 0 < len(api.root_targets) <= KNOWN_PATHS
+    assert api.target(b"/ns/team-a/api/json/recording/groups/list/")[2] == "recording/groups/list"
+    assert all(not path.startswith(b"/ns/") for path in api.root_targets)

@@ -46,6 +46,10 @@ Call = tuple[tuple["Service", str, str], dict[str, str]]
 headers (lower-case names, a header sent twice joined with commas)."""
 
 
+KNOWN_PATHS = 256
+"""Paths whose target is kept; past it, the kept ones are forgotten and kept again as asked."""
+
+
 class ServedApi:
     """An ASGI app: the API's calls answered here, the others passed to `other`. Until `serve`
     is given the mock, every call goes to `other`."""
@@ -58,6 +62,9 @@ class ServedApi:
         self.api: EnswitchApi | None = None
         self.namespaces: Namespaces | None = None
         self.roots: tuple[str, ...] = ()
+        self.root_targets: dict[bytes, tuple[Service, str, str]] = {}
+        """`target`'s answers for paths outside any namespace, whose Service never changes:
+        a client asks the same few paths again and again (~2 us a call; make bench P1)."""
 
     def serve(self, api: EnswitchApi, namespaces: Namespaces, roots: list[str]) -> None:
         """`roots` are tried longest first, as Werkzeug's DispatcherMiddleware mounts them: with
@@ -68,6 +75,17 @@ class ServedApi:
     def target(self, raw_path: bytes) -> tuple[Service, str, str] | None:
         """(the Service, the path as asked, the function) of an API call; None for any other.
         The path as a WSGI app saw it: percent-escapes decoded, then read as UTF-8."""
+        known = self.root_targets.get(raw_path)
+        if known is not None:
+            return known
+        found = self._target(raw_path)
+        if found is not None and found[0] is self.api.root:
+            if len(self.root_targets) >= KNOWN_PATHS:
+                self.root_targets.clear()
+            self.root_targets[raw_path] = found
+        return found
+
+    def _target(self, raw_path: bytes) -> tuple[Service, str, str] | None:
         if b"%" in raw_path:
             raw_path = unquote_to_bytes(raw_path)
         path = merged_slashes(raw_path.decode("utf-8", "replace"))
