@@ -16,7 +16,7 @@ from urllib.parse import unquote_to_bytes
 
 from ..domain.errors import BadRequest
 from ..versions import format_version
-from .table import DECIMAL, DECIMAL_TEXT, INTEGER, Default, Function, Param
+from .table import DECIMAL, DECIMAL_TEXT, INTEGER, NO_DEFAULT, Function, Param
 from .wire import ApiRequest, TransportError
 
 INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -25,6 +25,7 @@ NAME_SHOWN = 40
 
 
 SEPARATORS = re.compile(rb"[&;]")
+TEXT_SEPARATORS = re.compile(r"[&;]")
 
 
 def parse_query(data: bytes | str) -> dict[str, str]:
@@ -36,6 +37,15 @@ def parse_query(data: bytes | str) -> dict[str, str]:
         return {}
     if isinstance(data, str):
         data = data.encode("latin-1", "surrogateescape")  # as WSGI hands the query string over
+    if b"%" not in data and b"+" not in data and b"\x00" not in data:
+        plain = _plain(data)
+        if plain is not None:
+            return plain
+    return _decoded_pairs(data)
+
+
+def _decoded_pairs(data: bytes) -> dict[str, str]:
+    """Pair by pair: each name and value unescaped, then read as UTF-8 (or a 400 naming it)."""
     params: dict[str, str] = {}
     for pair in SEPARATORS.split(data):
         if not pair:
@@ -43,6 +53,23 @@ def parse_query(data: bytes | str) -> dict[str, str]:
         name_bytes, _, value_bytes = pair.partition(b"=")
         name = _text(_unescaped(name_bytes), None)
         params[name] = _text(_unescaped(value_bytes), name)
+    return params
+
+
+def _plain(data: bytes) -> dict[str, str] | None:
+    """The pairs of `data` with nothing to decode but UTF-8 (no escape, `+` or NUL), decoded
+    once, whole: the same text as pair by pair, since UTF-8 never splits a character at `&`,
+    `;` or `=` (~2 us less a call; make bench P1). None if it is not UTF-8: the pair-by-pair
+    path then names the parameter."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    params: dict[str, str] = {}
+    for pair in TEXT_SEPARATORS.split(text):
+        if pair:
+            name, _, value = pair.partition("=")
+            params[name] = value
     return params
 
 
@@ -158,15 +185,14 @@ def validate(function: Function, raw: dict[str, str], strict: bool = False) -> d
     if strict:
         check_known(function, raw)
     values: dict[str, Any] = {}
-    for param in function.params:
-        if param.auth:
-            continue
-        if param.name in raw:
-            values[param.name] = convert(param, raw[param.name])
+    for param, default in function.checks:
+        name = param.name
+        if name in raw:
+            values[name] = convert(param, raw[name])
         elif param.required:
-            raise BadRequest(param.name, f"Missing required parameter {param.name}.")
-        elif not isinstance(param.default, Default) and param.default is not None:
-            values[param.name] = param.default
+            raise BadRequest(name, f"Missing required parameter {name}.")
+        elif default is not NO_DEFAULT:
+            values[name] = default
     return values
 
 
