@@ -70,6 +70,8 @@ class Receiver:
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             writer.close()
+        except asyncio.CancelledError:  # stopped (`close`): said here, not by asyncio's streams
+            writer.close()
 
     def close(self) -> None:
         async def stop() -> None:

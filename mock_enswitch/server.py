@@ -1,6 +1,8 @@
 """The production server: uvicorn (asyncio, uvloop where it installs, httptools' C parser), each
-call on the event loop: the Enswitch API answered from the parsed request without WSGI
-(api/served.py), the control API and the dashboard as WSGI apps through bridge.py.
+call on the event loop: the Enswitch API answered from the parsed request without WSGI, most
+calls by the protocol itself once the request is whole (`MockProtocol.answer_deferred`), the
+others by api/served.py's ASGI app; the control API and the dashboard as WSGI apps through
+bridge.py.
 
 Chosen by measurement (make bench, P1, the create call under the same load): under waitress the
 mock served ~1,800 requests/s at ~500 us of server CPU each, most of it waitress's own hand-offs
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import socket
 import weakref
@@ -40,7 +43,7 @@ from uvicorn.protocols.http.httptools_impl import (
     RequestResponseCycle,
 )
 
-from .api.served import Call, ServedApi, encoded_headers, replying
+from .api.served import Call, ServedApi, encoded_headers, internal_error, replying
 from .bridge import WsgiOnAsgi
 from .config import Config
 from .connection import DROP_EXTENSION, GONE_EXTENSION, WHOLE_EXTENSION
@@ -50,6 +53,8 @@ from .surfaces import error_body
 
 if TYPE_CHECKING:
     from .composition import Mock
+
+log = logging.getLogger("mock_enswitch")
 
 MAX_HEAD = 64 * 1024
 """A request line and headers longer than this are refused (431)."""
@@ -87,6 +92,8 @@ class MockProtocol(HttpToolsProtocol):
         self.head_deadline: float | None = None  # when the head in progress must be whole
         self.upgrade_asked = False
         self.deferred: tuple[RequestResponseCycle, Call] | None = None  # answered when whole
+        self.reading = False  # inside `data_received`'s parse
+        self.upgraded = False  # handed to the events websocket's protocol
         if len(self.connections) - len(self.waiting) > self.connection_limit:
             # Left unread until another connection closes: asyncio stops reading here; uvloop
             # starts reading after this returns whatever is asked, so `data_received` holds
@@ -148,7 +155,13 @@ class MockProtocol(HttpToolsProtocol):
             data = escaped_request_line(data)
         if self.raw_head is not None:  # inside a head since an earlier chunk
             self.raw_head += len(data)
-        super().data_received(data)
+        self.reading = True
+        try:
+            super().data_received(data)
+        finally:
+            self.reading = False
+        if self.upgraded:  # the events websocket's protocol has the connection now
+            return
         if self.upgrade_asked and not self.lingering:
             self.refuse(
                 501,
@@ -168,9 +181,8 @@ class MockProtocol(HttpToolsProtocol):
             return
         if self.raw_head is not None and self.head_deadline is not None:  # inside a head
             self.arm_idle_timer(self.head_deadline - self.loop.time())
-        elif self.timeout_keep_alive_task is None:  # for a request, or the rest of its body
+        else:  # for a request, or the rest of its body
             self.arm_idle_timer()
-        # else: a reply written while this chunk was read armed it (`on_response_complete`)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -212,7 +224,10 @@ class MockProtocol(HttpToolsProtocol):
         Measured (the served create, memory mode, `wrk -c16`, server CPU per request, 3-5
         interleaved rounds): ~105 us through the ASGI app, ~88 us answered here."""
         if cycle.more_body and app is self.app and not cycle.waiting_for_100_continue:
-            call = self.api.direct_call(cycle.scope, DIRECT_BODY) if self.api else None
+            try:
+                call = self.api.direct_call(cycle.scope, DIRECT_BODY) if self.api else None
+            except Exception:  # raised again by the ASGI app, which answers a 500 and logs it
+                call = None
             if call is not None:
                 self.deferred = (cycle, call)
                 return
@@ -235,10 +250,15 @@ class MockProtocol(HttpToolsProtocol):
 
     def on_body(self, body: bytes) -> None:
         super().on_body(body)
-        if self.deferred is not None and len(self.cycle.body) > DIRECT_BODY:
-            # A long chunked body: uvicorn stops reading past DIRECT_BODY until the app asks.
+        if self.deferred is not None and len(self.cycle.body) > self.direct_body:
+            # A long chunked body: uvicorn stops reading past DIRECT_BODY until the app asks,
+            # and the app refuses one past the limit (413).
             (cycle, _), self.deferred = self.deferred, None
             self.run_asgi(cycle, self.app)
+
+    @property
+    def direct_body(self) -> int:
+        return min(DIRECT_BODY, self.api.max_body)
 
     def answer_deferred(self) -> None:
         """The API call just read whole, answered inside the parser's callback.
@@ -254,10 +274,14 @@ class MockProtocol(HttpToolsProtocol):
         thread; a file (a download), or any reply to a client not reading, is sent from a
         task, block by block as the socket takes it."""
         (cycle, call), self.deferred = self.deferred, None
-        if self.api.may_wait():
-            self.run_asgi(cycle, self.app)
-            return
-        reply = self.api.answer(call, cycle.scope, bytes(cycle.body), 0)
+        try:
+            if self.api.may_wait():
+                self.run_asgi(cycle, self.app)
+                return
+            reply = self.api.answer(call, cycle.scope, bytes(cycle.body), 0)
+        except Exception:  # a bug of ours, raised inside the parser: answered, not left hanging
+            log.exception("unexpected error on %s %s", cycle.scope["method"], call[0][1])
+            reply = internal_error()
         if reply.drop:
             hang_up(cycle)
         elif reply.file is None and not cycle.flow.write_paused:
@@ -268,6 +292,14 @@ class MockProtocol(HttpToolsProtocol):
                 self.loop.call_soon(write_whole, *parts)
         else:
             self.run_asgi(cycle, replying(reply))
+
+    def handle_websocket_upgrade(self) -> None:
+        """The events websocket takes the connection: this protocol's idle timer is stopped, and
+        never armed again (it closed an open websocket after `idle_timeout` seconds, whatever
+        went over it; the websocket's own pings find a peer that has gone)."""
+        self.upgraded = True
+        self._unset_keepalive_if_required()
+        super().handle_websocket_upgrade()
 
     def _should_upgrade(self) -> bool:
         """uvicorn's test, narrowed to the events websocket's path."""
@@ -346,6 +378,11 @@ class MockProtocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        if self.reading:
+            # A reply written while a chunk is read (`answer_deferred`, the only connection):
+            # uvicorn armed the idle timer, but the chunk may hold a call that will run for a
+            # while (a download): what the client is waiting for is decided once it is read.
+            self._unset_keepalive_if_required()
         if self.pending_refusal is not None and not self.busy():
             refusal, self.pending_refusal = self.pending_refusal, None
             self.refuse(*refusal)

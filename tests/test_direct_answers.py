@@ -12,10 +12,14 @@ import time
 import pytest
 from live import LiveServer
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
+from websockets.sync.client import connect as ws_connect
 
 from mock_enswitch.api.served import KNOWN_PATHS
 from mock_enswitch.faults import parse_rule
+from mock_enswitch.fixtures import DEFAULT_DIR
 from mock_enswitch.surfaces import INTERNAL_ERROR
+from mock_enswitch.testing import Enswitch, fixture_passwords
+from mock_enswitch.testing.connections import KEPT
 
 ADMIN = "auth_username=acme-admin&auth_password=acme-admin-pass"
 LIST = f"GET /api/json/recording/groups/list/?{ADMIN} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
@@ -134,13 +138,23 @@ def test_bodies_short_and_past_64_kib_are_read_whole(served, asgi_runs, chunked)
     assert asgi_runs == ["/api/json/recording/groups/create/"]  # the long one only
 
 
-def test_pipelined_calls_are_answered_in_order(served):
-    with connect(served) as sock:
-        sock.sendall(
-            b"".join(post("recording/groups/create", f"{ADMIN}&name=P{n}") for n in range(4))
-        )
-        answered = replies(sock, 4)
+@pytest.mark.parametrize("others", [0, 1], ids=["alone", "beside another connection"])
+def test_pipelined_calls_are_answered_in_order(served, asgi_runs, others):
+    """Alone, each reply is written at once, before the next call is read; beside another
+    connection a reply waits for the loop's next turn, so the calls behind it queue up and run
+    through the ASGI app (uvicorn's pipeline), in order."""
+    idle = [connect(served) for _ in range(others)]
+    try:
+        with connect(served) as sock:
+            sock.sendall(
+                b"".join(post("recording/groups/create", f"{ADMIN}&name=P{n}") for n in range(4))
+            )
+            answered = replies(sock, 4)
+    finally:
+        for other in idle:
+            other.close()
     assert [body["data"]["id"] for _, body in answered] == [3, 4, 5, 6]
+    assert len(asgi_runs) == (0 if others == 0 else 3)
 
 
 def test_a_call_that_fails_in_the_mock_gets_the_envelope_and_the_server_goes_on(
@@ -198,3 +212,90 @@ def test_the_kept_targets_stay_right_and_bounded(served):
     assert 0 < len(api.root_targets) <= KNOWN_PATHS
     assert api.target(b"/ns/team-a/api/json/recording/groups/list/")[2] == "recording/groups/list"
     assert all(not path.startswith(b"/ns/") for path in api.root_targets)
+
+
+def test_a_chunked_body_past_a_small_limit_is_refused(served, monkeypatch):
+    """With a limit under 64 KiB, a chunked body that passes it is the 413 the ASGI app gives
+    (the protocol answered it: the call ran on a body past the limit)."""
+    monkeypatch.setattr(served.api, "max_body", 1024)
+    data = f"{ADMIN}&name=Big&note={'x' * 2000}".encode()
+    framed = (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(data[i : i + 500]), data[i : i + 500])
+            for i in range(0, len(data), 500)
+        )
+        + b"0\r\n\r\n"
+    )
+    with connect(served) as sock:
+        sock.sendall(
+            b"POST /api/json/recording/groups/create/ HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + framed
+        )
+        ((status, body),) = replies(sock, 1)
+    assert status == b"HTTP/1.1 413 Request Entity Too Large", body
+    with connect(served) as sock:
+        sock.sendall(LIST)
+        ((_, listed),) = replies(sock, 1)
+    assert "Big" not in [group["name"] for group in listed["data"]]
+
+
+def test_a_failure_while_the_call_is_read_gets_a_500_not_a_hung_connection(served, monkeypatch):
+    """An error of the mock's own raised inside the parser's callback (here: finding the
+    namespace) is answered, and the server goes on."""
+    namespaces = served.mock.namespaces
+
+    def broken(name):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(namespaces, "get", broken)
+    with connect(served) as sock:
+        sock.sendall(
+            f"GET /ns/team-a/api/json/recording/groups/list/?{ADMIN} HTTP/1.1\r\n"
+            "Host: x\r\n\r\n".encode()
+        )
+        sock.settimeout(5)
+        assert sock.recv(100).startswith(b"HTTP/1.1 500 ")
+    monkeypatch.undo()
+    with connect(served) as sock:
+        sock.sendall(LIST)
+        ((status, _),) = replies(sock, 1)
+    assert status == b"HTTP/1.1 200 OK"
+
+
+def test_a_download_behind_a_reply_written_at_once_is_not_cut_by_the_idle_timer():
+    """The only connection: the create's reply is written while the chunk is read, which armed
+    the idle timer; the download read in the same chunk then went on for a second, and the
+    timer cut it (`--idle-timeout 1`)."""
+    with LiveServer("--memory", "--idle-timeout", "1") as live:
+        client = Enswitch(live.url, fixture_passwords(DEFAULT_DIR), "acme-admin")
+        call = client.place_call(1, talktime=3600)  # a 1-hour recording: 57.6 MB
+        KEPT.close()  # the client's kept connection: the one below is then the only one
+        time.sleep(0.2)
+        download = (
+            f"GET /api/json/recording/recordings/get/?{ADMIN};recordgroup=1;"
+            f"uniqueid={call['uniqueid']};recordid=1;wrap=none HTTP/1.1\r\nHost: x\r\n\r\n"
+        ).encode()
+        sock = socket.create_connection(("127.0.0.1", live.port), timeout=10)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            sock.sendall(post("recording/groups/create", f"{ADMIN}&name=First") + download)
+            received, started = 0, time.monotonic()
+            while time.monotonic() - started < 2.5:  # read steadily, ~10 MB/s at most
+                chunk = sock.recv(65536)
+                assert chunk, f"cut after {time.monotonic() - started:.1f} s, {received} bytes"
+                received += len(chunk)
+                time.sleep(0.005)
+        finally:
+            sock.close()
+    assert 5_000_000 < received < 57_600_000
+
+
+def test_the_events_websocket_outlives_the_idle_timeout():
+    """The HTTP protocol's idle timer, left armed after the upgrade, closed the websocket
+    `--idle-timeout` seconds after it opened (30 s by default), whatever went over it."""
+    with LiveServer("--memory", "--idle-timeout", "1", "--events-authkey", "k") as live:
+        url = f"ws://127.0.0.1:{live.port}/events/websocket/?authkey=k"
+        with ws_connect(url, open_timeout=5) as websocket:
+            time.sleep(2.5)
+            assert websocket.ping().wait(5)

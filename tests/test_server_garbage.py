@@ -28,6 +28,9 @@ def test_served_calls_leave_no_reference_cycle(served):
             assert response.status == 200 and b'"code": "200"' in response.read()
         connection.request("GET", "/api/json/no/such/function/")  # an error reply, too
         assert connection.getresponse().read().startswith(b'{"responses"')
+        for _ in range(50):  # and calls the ASGI app answers (with the scope's extensions)
+            connection.request("GET", "/_mock/health")
+            assert connection.getresponse().read() == b""
         assert live_cycles() - before <= 2  # the connection's current call, at most
     finally:
         gc.enable()

@@ -134,7 +134,7 @@ class ServedApi:
             reply = self.api.answer(service, request)
         except Exception:  # a bug of ours: the client still gets an envelope
             errors.exception("unexpected error on %s %s", method, path)
-            reply = failure(500, INTERNAL_ERROR)
+            reply = internal_error()
         if method == "HEAD":
             reply.file = None  # its headers alone: the file is not made
         return reply
@@ -163,6 +163,11 @@ class ServedApi:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False)
+
+
+def internal_error() -> Reply:
+    """The envelope a call gets when the mock fails on it (the error is logged)."""
+    return failure(500, INTERNAL_ERROR)
 
 
 def replying(reply: Reply) -> Callable:
