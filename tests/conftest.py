@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -76,6 +79,24 @@ def app():
 @pytest.fixture
 def api(app) -> Api:
     return Api(app.test_client())
+
+
+HOST_NETWORK = Path(tempfile.gettempdir()) / "mock-enswitch-tests-host-network.lock"
+
+
+@contextlib.contextmanager
+def host_network_alone():
+    """Held by the dashboard's browser and the container engine's test, so that they never run
+    at once (a lock file: pytest-xdist's workers are processes). The engine's new interfaces make
+    Chromium drop what it has in flight (net::ERR_NETWORK_CHANGED), and a view is not drawn.
+    xdist's `xdist_group` mark did this until pytest 9.2: xdist 3.8 names a test's group in
+    `item._nodeid`, which pytest 9.2 no longer reads, so the marked tests ran side by side."""
+    with HOST_NETWORK.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def not_found(environ: dict, start_response) -> list[bytes]:

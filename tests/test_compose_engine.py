@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import host_network_alone
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = os.environ.get("MOCK_ENSWITCH_TEST_BASE", "localhost/mock-enswitch-base:bookworm")
@@ -38,12 +39,14 @@ def engine_missing() -> str:
     return ""
 
 
-pytestmark = [
-    pytest.mark.skipif(bool(engine_missing()), reason=engine_missing() or "ready"),
-    # Not beside the dashboard's browser: the engine's new interfaces make Chromium drop what it
-    # has in flight (net::ERR_NETWORK_CHANGED). One xdist group runs on one worker, in turn.
-    pytest.mark.xdist_group("host-network"),
-]
+pytestmark = pytest.mark.skipif(bool(engine_missing()), reason=engine_missing() or "ready")
+
+
+@pytest.fixture(autouse=True)
+def not_beside_the_dashboard():
+    """The engine's new interfaces make Chromium drop what it has in flight (conftest)."""
+    with host_network_alone():
+        yield
 
 
 def compose_file() -> dict:

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import host_network_alone
 from live import LiveServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,8 +28,6 @@ if CHROMIUM is None:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-pytestmark = pytest.mark.xdist_group("host-network")  # see test_compose_engine.py
-
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 ADMIN = "auth_username=acme-admin;auth_password=acme-admin-pass"
 SHIPPED = "1770217174.110066"
@@ -42,7 +41,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
+    with host_network_alone(), sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
