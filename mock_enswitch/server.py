@@ -225,7 +225,7 @@ class MockProtocol(HttpToolsProtocol):
         interleaved rounds): ~105 us through the ASGI app, ~88 us answered here."""
         if cycle.more_body and app is self.app and not cycle.waiting_for_100_continue:
             try:
-                call = self.api.direct_call(cycle.scope, DIRECT_BODY) if self.api else None
+                call = self.api.direct_call(cycle.scope, self.direct_body) if self.api else None
             except Exception:  # raised again by the ASGI app, which answers a 500 and logs it
                 call = None
             if call is not None:
@@ -258,6 +258,8 @@ class MockProtocol(HttpToolsProtocol):
 
     @property
     def direct_body(self) -> int:
+        """The longest body answered here: DIRECT_BODY, or the limit if it is smaller (the ASGI
+        app refuses a body past it, 413, unread where its length says so)."""
         return min(DIRECT_BODY, self.api.max_body)
 
     def answer_deferred(self) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from live import LiveServer
 
 from mock_enswitch import Config, create_app
 from mock_enswitch.composition import compose
@@ -103,6 +104,14 @@ def not_found(environ: dict, start_response) -> list[bytes]:
     """The WSGI app behind `served`: the paths that are not the API's."""
     start_response("404 Not Found", [("Content-Length", "0")])
     return [b""]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A `mock-enswitch serve --memory` process shared by a module's tests (a module that needs
+    other options defines its own `server`)."""
+    with LiveServer("--memory") as live:
+        yield live
 
 
 @pytest.fixture

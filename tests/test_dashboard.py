@@ -34,12 +34,6 @@ SHIPPED = "1770217174.110066"
 
 
 @pytest.fixture(scope="module")
-def server():
-    with LiveServer("--memory") as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
 def browser():
     with host_network_alone(), sync_playwright() as playwright:
         launched = playwright.chromium.launch(

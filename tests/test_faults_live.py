@@ -36,12 +36,6 @@ def control(server: LiveServer, method: str, path: str, body=None, token: str | 
             return error.code, json.loads(error.read())
 
 
-@pytest.fixture(scope="module")
-def server():
-    with LiveServer("--memory") as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
 def clean(server):
     control(server, "POST", "reset")

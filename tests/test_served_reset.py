@@ -22,12 +22,6 @@ ADMIN = "auth_username=acme-admin;auth_password=acme-admin-pass"
 TOKEN = "s3cret-token"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with LiveServer("--memory") as live:
-        yield live
-
-
 def exchange(port: int, request: bytes) -> bytes:
     """The raw reply to one request on its own connection, its Date blanked."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:

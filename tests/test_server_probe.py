@@ -22,12 +22,6 @@ from test_serving import LIST, exchange, statuses
 from mock_enswitch.testing import Enswitch
 
 
-@pytest.fixture(scope="module")
-def server():
-    with LiveServer("--memory") as live:
-        yield live
-
-
 def test_every_pipelined_call_is_answered_before_a_half_closed_connection_closes(server):
     for _ in range(5):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:

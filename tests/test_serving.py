@@ -38,12 +38,6 @@ def statuses(answer: bytes) -> list[int]:
     ]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with LiveServer("--memory") as live:
-        yield live
-
-
 def add_rule(server: LiveServer, rule: dict) -> None:
     client = Enswitch(server.url, fixture_passwords(DEFAULT_DIR))
     client.add_fault(rule)

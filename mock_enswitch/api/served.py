@@ -114,13 +114,13 @@ class ServedApi:
 
     def direct_call(self, scope: dict, largest: int) -> Call | None:
         """The API call the server may answer from its parser's callbacks once it is whole
-        (server.py, `MockProtocol`); None for any other, and for one whose announced body is
-        past `largest` or the limit (the ASGI app refuses that one unread)."""
+        (server.py, `MockProtocol.direct_body`); None for any other, and for one whose
+        announced body is past `largest`."""
         call = self.call_of(scope)
         if call is None:
             return None
         length = call[1].get("content-length", "")
-        if length and not (length.isdigit() and int(length) <= min(largest, self.max_body)):
+        if length and not (length.isdigit() and int(length) <= largest):
             return None
         return call
 
