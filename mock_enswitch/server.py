@@ -520,7 +520,7 @@ class Server:
         service, namespaces = mock.service, mock.namespaces
         self.api.serve(mock.api, namespaces, mock.roots)
         self.reset.serve(namespaces)
-        self.api.may_wait = lambda: service.faults.may_delay or namespaces.may_delay()
+        self.api.may_wait = namespaces.may_delay  # the root's rules as well
         self.live.attach(service, events_authkey, namespaces)
 
     def run(self) -> None:

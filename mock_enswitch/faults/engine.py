@@ -79,7 +79,23 @@ class FaultEngine:
         """`baseline`: the rules given at start (--faults, --fail); `reset()` restores them."""
         self._baseline = tuple(baseline)
         self._lock = threading.Lock()
+        self._delaying: set[FaultEngine] = set()
         self.reset()
+
+    def report_to(self, delaying: set[FaultEngine]) -> None:
+        """Keep this engine in `delaying` while a rule in force delays calls, out of it
+        otherwise: one set for the server's namespaces, which it reads on every call (asking
+        each of 1,000 namespaces' engines took ~300 us a call)."""
+        with self._lock:
+            self._delaying = delaying
+            self._noted()
+
+    def _noted(self) -> None:
+        """After a change to the rules in force (under the lock)."""
+        if any(active.rule.effect.delay is not None for active in self._rules):
+            self._delaying.add(self)
+        else:
+            self._delaying.discard(self)
 
     def reset(self) -> None:
         """Back to the start-up rules, with fresh counters; IDs restart at 1."""
@@ -91,6 +107,7 @@ class FaultEngine:
             journal still names them."""
             for rule in self._baseline:
                 self._add(rule)
+            self._noted()
 
     def add(self, rule: Rule) -> int:
         """Add a rule given at run time; at most `MAX_RULES` are in force (memory stays bounded
@@ -98,7 +115,9 @@ class FaultEngine:
         with self._lock:
             if len(self._rules) >= MAX_RULES:
                 raise RuleError("", f"at most {MAX_RULES} rules at once: remove some first")
-            return self._add(rule)
+            rule_id = self._add(rule)
+            self._noted()
+            return rule_id
 
     def _add(self, rule: Rule) -> int:
         active = ActiveRule(next(self._ids), rule)
@@ -111,11 +130,13 @@ class FaultEngine:
         with self._lock:
             before = len(self._rules)
             self._rules = [active for active in self._rules if active.id != rule_id]
+            self._noted()
             return len(self._rules) != before
 
     def clear(self) -> None:
         with self._lock:
             self._rules = []
+            self._noted()
 
     def listing(self, spent: bool = False) -> list[dict[str, Any]]:
         """The rules in force; with `spent`, also those used up or expired since the reset
@@ -138,7 +159,7 @@ class FaultEngine:
     def may_delay(self) -> bool:
         """Whether a rule in force delays its calls (a hint, read without the lock): the server
         runs calls on its event loop, and only those that may sleep on a thread."""
-        return any(active.rule.effect.delay is not None for active in self._rules)
+        return self in self._delaying
 
     def decide(self, call: dict[str, Any]) -> Decision:
         """The rule that fires for `call`, if any, and why each other rule did not.
@@ -164,6 +185,7 @@ class FaultEngine:
                 if active.used_up():
                     self._rules.remove(active)
                     self._spent.append(active)
+                    self._noted()
                 decision.fired = (active.id, active.rule.effect)
         return decision
 
@@ -172,3 +194,4 @@ class FaultEngine:
         if expired:
             self._spent.extend(expired)
             self._rules = [active for active in self._rules if not active.expired(now)]
+            self._noted()
