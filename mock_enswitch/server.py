@@ -270,7 +270,8 @@ class MockProtocol(HttpToolsProtocol):
         reads of the other connections' calls, the same replies cost ~10 us more of server CPU
         each (measured as above: ~115 us against ~105). The only connection (a test suite's
         client, most often) has its reply written at once: the loop's extra turn cost it
-        ~14 us a call (`wrk -c1`, 5 interleaved rounds: 169 us against 155 us a call).
+        ~14 us a call (`wrk -c1`, 5 interleaved rounds: 169 us against 155 us a call), and
+        the call is journaled and logged after the write (api/views.py, `reply_first`).
 
         A call that may sleep (a delay in force) goes through the ASGI app, which runs it on a
         thread; a file (a download), or any reply to a client not reading, is sent from a
@@ -294,6 +295,7 @@ class MockProtocol(HttpToolsProtocol):
                 self.loop.call_soon(write_whole, *parts)
         else:
             self.run_asgi(cycle, replying(reply))
+        self.api.record(reply)  # after the write, on the only connection (api/views.py)
 
     def handle_websocket_upgrade(self) -> None:
         """The events websocket takes the connection: this protocol's idle timer is stopped, and

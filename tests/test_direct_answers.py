@@ -14,6 +14,7 @@ from live import LiveServer
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 from websockets.sync.client import connect as ws_connect
 
+from mock_enswitch.api import views
 from mock_enswitch.api.served import KNOWN_PATHS
 from mock_enswitch.faults import parse_rule
 from mock_enswitch.fixtures import DEFAULT_DIR
@@ -161,7 +162,7 @@ def test_a_call_that_fails_in_the_mock_gets_the_envelope_and_the_server_goes_on(
     served, monkeypatch
 ):
     api = served.mock.api
-    answer = api.answer
+    answer = api.reply_first
     failing = iter([True])
 
     def broken(service, request):
@@ -169,7 +170,7 @@ def test_a_call_that_fails_in_the_mock_gets_the_envelope_and_the_server_goes_on(
             raise RuntimeError("a bug")
         return answer(service, request)
 
-    monkeypatch.setattr(api, "answer", broken)
+    monkeypatch.setattr(api, "reply_first", broken)
     with connect(served) as sock:
         sock.sendall(post("recording/groups/create", f"{ADMIN}&name=A"))
         ((status, body),) = replies(sock, 1)
@@ -299,3 +300,33 @@ def test_the_events_websocket_outlives_the_idle_timeout():
         with ws_connect(url, open_timeout=5) as websocket:
             time.sleep(2.5)
             assert websocket.ping().wait(5)
+
+
+def test_the_only_connection_gets_its_reply_before_its_call_is_journaled(
+    served, monkeypatch, caplog
+):
+    """Written first, then journaled and logged in the same callback (api/views.py,
+    `reply_first`): a failure to journal cannot take back a reply that has gone (the group was
+    made), it is logged, and the next call is answered and journaled."""
+    journal_and_log = views.journal_and_log
+    failing = iter([True])
+
+    def breaks_once(*args):
+        if next(failing, False):
+            raise RuntimeError("the journal broke")
+        journal_and_log(*args)
+
+    monkeypatch.setattr(views, "journal_and_log", breaks_once)
+    journal = served.mock.service.journal
+    with connect(served) as sock:
+        sock.sendall(post("recording/groups/create", f"{ADMIN}&name=A"))
+        ((status, body),) = replies(sock, 1)
+        assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 3}
+        sock.sendall(post("recording/groups/create", f"{ADMIN}&name=B"))
+        ((status, body),) = replies(sock, 1)
+        assert status == b"HTTP/1.1 200 OK" and body["data"] == {"id": 4}
+        sock.sendall(LIST)  # read once the create before it is journaled (the same callback)
+        replies(sock, 1)
+    created = journal.entries("recording/groups/create")
+    assert [entry["params"]["name"] for entry in created] == ["B"]
+    assert "the journal broke" in caplog.text

@@ -31,6 +31,7 @@ from ..namespaces import NAME, split
 from ..streaming import FILE_BLOCK
 from ..surfaces import INTERNAL_ERROR, merged_slashes
 from .envelope import failure
+from .views import record
 from .wire import ApiRequest, Reply
 
 if TYPE_CHECKING:
@@ -125,19 +126,29 @@ class ServedApi:
         return call
 
     def answer(self, call: Call, scope: dict, body: bytes, too_large: int) -> Reply:
-        """The reply to a call whose body is read (or known too large: `too_large`)."""
+        """The reply to a call whose body is read (or known too large: `too_large`); the call
+        is journaled and logged by `record`, once the reply is on its way."""
         (service, path, function), headers = call
         method = scope["method"]
         query = scope["query_string"]
         request = ApiRequest(method, path, function, query, headers, body, bool(too_large))
         try:
-            reply = self.api.answer(service, request)
+            reply = self.api.reply_first(service, request)
         except Exception:  # a bug of ours: the client still gets an envelope
             errors.exception("unexpected error on %s %s", method, path)
             reply = internal_error()
         if method == "HEAD":
             reply.file = None  # its headers alone: the file is not made
         return reply
+
+    @staticmethod
+    def record(reply: Reply) -> None:
+        """The call's journal entry and log line (api/views.py); an error of ours is logged,
+        since the reply may have gone already."""
+        try:
+            record(reply)
+        except Exception:
+            errors.exception("unexpected error journaling a call")
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         call = self.call_of(scope)
@@ -155,6 +166,7 @@ class ServedApi:
             reply = await loop.run_in_executor(self.pool, self.answer, call, scope, body, too_large)
         else:
             reply = self.answer(call, scope, body, too_large)
+        self.record(reply)  # before it is sent: a file's reply ends when the download does
         extensions = scope.get("extensions") or {}
         if reply.drop and DROP_EXTENSION in extensions:
             extensions[DROP_EXTENSION]()

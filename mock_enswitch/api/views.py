@@ -73,6 +73,19 @@ class EnswitchApi:
         return to_wsgi(self.answer(service, request), environ, start_response)
 
     def answer(self, service: Service, request: ApiRequest) -> Reply:
+        """The reply, its call journaled and logged: how the WSGI app and the ASGI app answer."""
+        response = self.reply_first(service, request)
+        record(response)
+        return response
+
+    def reply_first(self, service: Service, request: ApiRequest) -> Reply:
+        """The reply, its call's journal entry and log line left to `record`: the
+        server's protocol writes the reply, then records it, in the same callback (server.py,
+        `answer_deferred`). Nothing in either is what the client waits for, and nothing that
+        reads the journal through the server (the control API, the dashboard, the plugin) is
+        read before the callback returns, so every such reader still sees the call. Measured
+        (the served create, memory mode, `wrk -c1`, 5 interleaved rounds): ~147 us a call
+        journaled first, ~123 us written first; the raw ASGI endpoint ~101 us."""
         if request.method not in METHODS:
             return failure(405, f"The method {request.method} is not allowed.", ALLOW)
         if request.method == "OPTIONS":
@@ -92,7 +105,7 @@ class EnswitchApi:
             response = failure(500, INTERNAL_ERROR)
         if wants_numeric_codes(service.config.numeric_codes, request.headers.get(CODES_HEADER)):
             response = with_numeric_codes(response)
-        journal_and_log(service, exchange, response)
+        response.unrecorded = (service, exchange)
         return response
 
 
@@ -157,6 +170,13 @@ def concerned_customer(service, exchange: Exchange) -> int | None:
         lambda switch: directory.person_by_username(switch.db, exchange.user)
     )
     return person["customer"] if person else None
+
+
+def record(response: Reply) -> None:
+    """Journal and log the call `response` answers, unless that is done (once only)."""
+    if response.unrecorded is not None:
+        (service, exchange), response.unrecorded = response.unrecorded, None
+        journal_and_log(service, exchange, response)
 
 
 def journal_and_log(service: Service, exchange: Exchange, response: Reply) -> None:

@@ -63,7 +63,7 @@ class Reply:
     """A reply of the Enswitch API, and the code it carries (what the journal records). Its
     headers are complete (Content-Type and Content-Length included) when it is made."""
 
-    __slots__ = ("status", "headers", "body", "code", "file", "drop")
+    __slots__ = ("status", "headers", "body", "code", "file", "drop", "unrecorded")
 
     def __init__(
         self,
@@ -82,6 +82,9 @@ class Reply:
         self.drop = False
         """A `close` fault: the server drops the connection with nothing written. Where it
         cannot (a WSGI server), the empty reply with `Connection: close` goes instead."""
+        self.unrecorded: tuple | None = None
+        """The call's journal entry and log line, left to make once the reply is on its way
+        (api/views.py, `record`)."""
 
     @classmethod
     def of_file(cls, file: FileReply) -> Reply:
