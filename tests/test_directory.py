@@ -91,3 +91,16 @@ def test_the_pytest_helpers(enswitch):
     enswitch.remove("roles", role)
     with pytest.raises(ValueError, match="400"):
         enswitch.remove("customers", gamma)  # gamma-admin still belongs to it
+
+
+def test_a_password_or_role_changed_at_run_time_is_in_force_at_the_next_call(client, api):
+    """What a call's credentials are checked against is kept between calls (directory.login):
+    an edit of the user clears it, so the old password stops working at once."""
+    login = "/api/json/user/login/?auth_username=acme-recorder;auth_password="
+    assert code(api.client.get(login + "acme-recorder-pass").get_json()) == "200"
+    changed = client.patch("/_mock/users/4", json={"password": "new-pass"})
+    assert changed.status_code == 204
+    assert code(api.client.get(login + "acme-recorder-pass").get_json()) == "401"
+    assert code(api.client.get(login + "new-pass").get_json()) == "200"
+    assert client.delete("/_mock/users/4").status_code == 204
+    assert code(api.client.get(login + "new-pass").get_json()) == "401"

@@ -108,9 +108,12 @@ class ServedApi:
         if target is None:
             return None
         headers: dict[str, str] = {}
-        for raw_name, raw_value in scope["headers"]:
-            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        for raw_name, raw_value in scope["headers"]:  # names in lower case (ASGI's rule)
+            name = raw_name.decode("latin-1")
+            if name in headers:
+                headers[name] += "," + raw_value.decode("latin-1")
+            else:
+                headers[name] = raw_value.decode("latin-1")
         return target, headers
 
     def direct_call(self, scope: dict, largest: int) -> Call | None:

@@ -53,14 +53,12 @@ def authenticate(
     db = switch.db
     if token is not None:
         person = _person_from_token(switch, token)
-    else:
-        person = directory.person_by_username(db, username) if username else None
-        if person is None or not hmac.compare_digest(
-            str(person.get("password", "")).encode(), (password or "").encode()
-        ):
-            raise NotAuthenticated()
-    privileges = directory.role_privileges(db, person["role"])
-    return Caller(person, privileges, directory.reach(db, person["customer"], privileges))
+        privileges = directory.role_privileges(db, person["role"])
+        return Caller(person, privileges, directory.reach(db, person["customer"], privileges))
+    found = directory.login(db, username) if username else None
+    if found is None or not hmac.compare_digest(found.password, (password or "").encode()):
+        raise NotAuthenticated()
+    return Caller(dict(found.person), found.privileges, found.reach)
 
 
 def _person_from_token(switch: Switch, token: str) -> dict:

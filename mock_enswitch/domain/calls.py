@@ -84,9 +84,13 @@ def line_names(line: dict | None) -> dict[str, str]:
     }
 
 
+INDEXES = (Index("uniqueid", "uniqueid"), Index("live", "live"))
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
     """The calls in progress."""
-    return db.collection(KIND, (Index("uniqueid", "uniqueid"), Index("live", "live")))
+    return db.collection(KIND, INDEXES)
 
 
 @dataclass(frozen=True)

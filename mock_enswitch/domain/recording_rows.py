@@ -56,16 +56,17 @@ COLUMNS = (
 NUMBER_COLUMNS = {"complete", "spresent", "machine"}
 
 
+INDEXES = (
+    Index("triple", ("recordgroup", "uniqueid", "recordid")),
+    Index("group", "recordgroup", "start"),
+    Index("customer", "customer", "start"),
+    Index("call", "uniqueid"),
+)
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
-    return db.collection(
-        KIND,
-        (
-            Index("triple", ("recordgroup", "uniqueid", "recordid")),
-            Index("group", "recordgroup", "start"),
-            Index("customer", "customer", "start"),
-            Index("call", "uniqueid"),
-        ),
-    )
+    return db.collection(KIND, INDEXES)
 
 
 def new_row(group: dict, call: dict, recordid: str, recorded_from: int) -> dict:

@@ -36,7 +36,8 @@ from .memorystorage import BatchingMemoryStorage
 DIRECTORY_KINDS = ("customers", "people", "roles", "rate_plans")
 SHARD_SIZE = 4
 COUNTERS = "counters"
-COUNTER_DOC = 1
+COUNTER_KEY = "1"
+"""The counters table's one document."""
 META = "meta"
 LEGACY_COUNTER = "next"
 """Files written before counters were per kind held the record-group counter under this name."""
@@ -231,19 +232,17 @@ class Database:
 
     def peek_id(self, kind: str) -> int:
         """The ID the next record of `kind` will get (every stored one is below it)."""
-        current = self._counters()
-        if kind == "record_groups" and kind not in current and LEGACY_COUNTER in current:
-            return current[LEGACY_COUNTER]
-        return current.get(kind, 1)
+        return _next_of(self._counters(), kind)
 
     def next_id(self, kind: str) -> int:
         """Take the next ID of `kind` (call inside `write()`, with the record it numbers)."""
-        record_id = self.peek_id(kind)
-        self.put(COUNTERS, {str(COUNTER_DOC): {**self._counters(), kind: record_id + 1}})
+        counters = self._counters()
+        record_id = _next_of(counters, kind)
+        self.put(COUNTERS, {COUNTER_KEY: {**counters, kind: record_id + 1}})
         return record_id
 
     def _counters(self) -> dict[str, int]:
-        return self.tables().get(COUNTERS, {}).get(str(COUNTER_DOC), {})
+        return self.tables().get(COUNTERS, {}).get(COUNTER_KEY, {})
 
     def put(self, name: str, documents: dict[str, dict], removed: str | None = None) -> None:
         """Store these documents in table `name` (and remove one), inside `write()`, as TinyDB
@@ -356,6 +355,12 @@ class _Write:
         self._batch.__exit__(*exc)
 
 
+def _next_of(counters: dict[str, int], kind: str) -> int:
+    if kind == "record_groups" and kind not in counters and LEGACY_COUNTER in counters:
+        return counters[LEGACY_COUNTER]
+    return counters.get(kind, 1)
+
+
 def _stored_layout(
     directory: dict[str, list[dict]], kinds: dict[str, list[dict]], meta: dict | None
 ) -> dict[str, dict]:
@@ -373,7 +378,7 @@ def _stored_layout(
             data.setdefault(f"{kind}:{record['id'] // SHARD_SIZE}", {})[str(record["id"])] = record
             highest = max(highest, record["id"])
         counters[kind] = highest + 1
-    data[COUNTERS] = {str(COUNTER_DOC): counters}
+    data[COUNTERS] = {COUNTER_KEY: counters}
     if meta:
         data[META] = {"1": dict(meta)}
     return data

@@ -58,10 +58,12 @@ SORT_KEYS = (
 NUMERIC_SORT = frozenset({"start", "end", "talktime", "totaltime"})
 
 
+INDEXES = (Index("customer", "customer", "start"), Index("uniqueid", "uniqueid"))
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
-    return db.collection(
-        KIND, (Index("customer", "customer", "start"), Index("uniqueid", "uniqueid"))
-    )
+    return db.collection(KIND, INDEXES)
 
 
 def record_call(switch, call: dict) -> None:

@@ -44,8 +44,12 @@ NOT_FOUND = "The record group does not exist, or you do not have permission to a
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 
+INDEXES = (Index("customer", "customer"),)
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
-    return db.collection(KIND, (Index("customer", "customer"),))
+    return db.collection(KIND, INDEXES)
 
 
 def find(request: RequestContext, group_id: int) -> dict | None:

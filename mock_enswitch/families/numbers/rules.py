@@ -50,8 +50,12 @@ CUSTOMER_FIELDS = {"description": "", "dtype": "", "dnumber": "", "owner": 0}
 SORTS = ("destination", "dnumber", "number")
 
 
+INDEXES = (Index("number", "number"), Index("customer", "customer"))
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
-    return db.collection(KIND, (Index("number", "number"), Index("customer", "customer")))
+    return db.collection(KIND, INDEXES)
 
 
 def by_number(db: Database, number: str) -> dict | None:

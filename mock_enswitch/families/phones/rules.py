@@ -53,8 +53,12 @@ NUMBERS = frozenset({"id", "customer", "owner", "recordgroup"})
 NAME_LENGTH = 64
 
 
+INDEXES = (Index("customer", "customer"), Index("name", "name"))
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
-    return db.collection(KIND, (Index("customer", "customer"), Index("name", "name")))
+    return db.collection(KIND, INDEXES)
 
 
 def by_name(db: Database, name: str) -> dict | None:

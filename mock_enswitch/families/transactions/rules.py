@@ -31,8 +31,12 @@ FIELDS = ("id", "customer", "time", "type", "amount", "currency", "description",
           "reference", "invoice")  # fmt: skip
 
 
+INDEXES = (Index("customer", "customer", "time"),)
+"""Made once (not on every call that reaches the collection)."""
+
+
 def collection(db: Database) -> Collection:
-    return db.collection(KIND, (Index("customer", "customer", "time"),))
+    return db.collection(KIND, INDEXES)
 
 
 def amount_text(amount: Decimal) -> str:
