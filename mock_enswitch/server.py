@@ -114,6 +114,12 @@ class MockProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc) -> None:
         super().connection_lost(exc)
+        if self.cycle is not None:
+            # Its last call held this protocol (to say when its reply is out), and the protocol
+            # held it: uvicorn breaks that link when its task ends, and a call answered here
+            # has no task, so each closed connection was left to the garbage collector.
+            self.cycle.on_response = no_more_replies
+        self.deferred = None
         if self.write_stall is not None:
             self.write_stall.cancel()
         if self in self.waiting:
@@ -392,6 +398,10 @@ class MockProtocol(HttpToolsProtocol):
             self.refuse(*refusal)
         elif self.client_ended and not self.busy() and not self.transport.is_closing():
             self.transport.close()  # the last reply to a half-closed connection is out
+
+
+def no_more_replies() -> None:
+    """What a call of a lost connection does when its reply is out: nothing."""
 
 
 def drop(call: weakref.ref) -> None:

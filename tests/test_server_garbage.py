@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import http.client
+import time
 
 CREATE = "/api/json/recording/groups/create/?auth_username=acme-admin;auth_password=acme-admin-pass"
 
@@ -35,3 +36,23 @@ def test_served_calls_leave_no_reference_cycle(served):
     finally:
         gc.enable()
         connection.close()
+
+
+def test_a_connection_closed_after_its_calls_leaves_no_reference_cycle(served):
+    """A client that opens a connection per call (urllib; the plugin's client for the API):
+    the last call of each closed connection is freed with it, not left to a collection."""
+    gc.collect()
+    gc.disable()
+    try:
+        before = live_cycles()
+        for number in range(50):
+            connection = http.client.HTTPConnection("127.0.0.1", served.effective_port, timeout=10)
+            connection.request("GET", f"{CREATE};name=c{number}")
+            assert connection.getresponse().read().startswith(b'{"responses"')
+            connection.close()
+        deadline = time.monotonic() + 5
+        while live_cycles() - before > 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the server sees each close on its own thread
+        assert live_cycles() - before <= 2
+    finally:
+        gc.enable()
