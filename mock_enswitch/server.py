@@ -291,17 +291,21 @@ class MockProtocol(HttpToolsProtocol):
         except Exception:  # a bug of ours, raised inside the parser: answered, not left hanging
             log.exception("unexpected error on %s %s", cycle.scope["method"], call[0][1])
             reply = internal_error()
-        if reply.drop:
-            hang_up(cycle)
-        elif reply.file is None and not cycle.flow.write_paused:
-            parts = (cycle, reply.status, encoded_headers(reply), reply.body)
-            if len(self.connections) == 1:
-                write_whole(*parts)
+        try:
+            if reply.drop:
+                hang_up(cycle)
+            elif reply.file is None and not cycle.flow.write_paused:
+                parts = (cycle, reply.status, encoded_headers(reply), reply.body)
+                if len(self.connections) == 1:
+                    write_whole(*parts)
+                else:
+                    self.loop.call_soon(write_whole, *parts)
             else:
-                self.loop.call_soon(write_whole, *parts)
-        else:
-            self.run_asgi(cycle, replying(reply))
-        self.api.record(reply)  # after the write, on the only connection (api/views.py)
+                self.run_asgi(cycle, replying(reply))
+        finally:
+            # On the only connection, after the write (api/views.py, `reply_first`); with
+            # others open, before the reply queued for the loop's next turn goes out.
+            self.api.record(reply)
 
     def handle_websocket_upgrade(self) -> None:
         """The events websocket takes the connection: this protocol's idle timer is stopped, and

@@ -5,6 +5,7 @@ is answered the same way either way; these tests count which way it went."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -330,3 +331,26 @@ def test_the_only_connection_gets_its_reply_before_its_call_is_journaled(
     created = journal.entries("recording/groups/create")
     assert [entry["params"]["name"] for entry in created] == ["B"]
     assert "the journal broke" in caplog.text
+
+
+def test_a_head_of_a_download_is_journaled_as_the_file_it_names(served):
+    """A HEAD's reply leaves the file out, but its journal entry is the GET's: a file, not an
+    empty body under the file's Content-Length."""
+    download = (
+        f"/api/json/recording/recordings/get/?{ADMIN};recordgroup=1;"
+        "uniqueid=1770217174.110066;recordid=1;wrap=none"
+    )
+    connection = http.client.HTTPConnection("127.0.0.1", served.effective_port, timeout=10)
+    try:
+        for method in ("HEAD", "GET"):
+            connection.request(method, download)
+            response = connection.getresponse()
+            assert response.status == 200 and int(response.getheader("Content-Length")) > 0
+            response.read()
+        connection.request("GET", f"/api/json/user/login/?{ADMIN}")  # both journaled by now
+        connection.getresponse().read()
+    finally:
+        connection.close()
+    entries = served.mock.service.journal.entries("recording/recordings/get")
+    assert [entry["method"] for entry in entries] == ["HEAD", "GET"]
+    assert [entry["reply"]["body"] for entry in entries] == ["(a file, not kept)"] * 2

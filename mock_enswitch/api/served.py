@@ -140,7 +140,8 @@ class ServedApi:
         except Exception:  # a bug of ours: the client still gets an envelope
             errors.exception("unexpected error on %s %s", method, path)
             reply = internal_error()
-        if method == "HEAD":
+        if method == "HEAD" and reply.file is not None:
+            self.record(reply)  # journaled as the file it names, before the file is left out
             reply.file = None  # its headers alone: the file is not made
         return reply
 
