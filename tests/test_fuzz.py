@@ -3,6 +3,7 @@ reply is the envelope with a documented code, never a 5xx, and a rejected call c
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_enswitch import Config, create_app
+from mock_enswitch.api.envelope import encode_json
 from mock_enswitch.api.functions import FUNCTIONS
 from mock_enswitch.api.params import _decoded_pairs, _plain
 from mock_enswitch.domain.errors import BadRequest
@@ -174,3 +176,18 @@ def test_a_plain_body_is_read_as_pair_by_pair(data):
         assert fast is None
     else:
         assert fast == slow
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None, database=None, derandomize=True)
+@given(json_values)
+def test_the_reply_encoder_made_once_writes_what_json_writes(body):
+    """envelope.encode_json (the C encoder made once) writes the bytes json.dumps writes with
+    the same settings, whatever the body: text past ASCII, NaN, nesting."""
+    assert encode_json(body) == json.dumps(body, ensure_ascii=False)

@@ -66,7 +66,8 @@ def _plain(data: bytes) -> dict[str, str] | None:
     except UnicodeDecodeError:
         return None
     params: dict[str, str] = {}
-    for pair in TEXT_SEPARATORS.split(text):
+    # Most clients use `&` alone: str.split is ~0.4 us faster than the pattern (make bench P1).
+    for pair in text.split("&") if ";" not in text else TEXT_SEPARATORS.split(text):
         if pair:
             name, _, value = pair.partition("=")
             params[name] = value

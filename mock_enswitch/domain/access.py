@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import directory
 from .errors import BadRequest, NotAuthenticated, PlanDenied, RoleDenied
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from itsdangerous import URLSafeTimedSerializer
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
+    """Who calls: made on every call, so a named tuple (immutable, as the frozen dataclass it
+    was, and ~0.25 us cheaper to make; make bench P1)."""
+
     person: dict
     privileges: frozenset[str]
     reach: frozenset[int]
