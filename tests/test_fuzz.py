@@ -180,7 +180,11 @@ def test_a_plain_body_is_read_as_pair_by_pair(data):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text() | st.integers(), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -189,5 +193,5 @@ json_values = st.recursive(
 @given(json_values)
 def test_the_reply_encoder_made_once_writes_what_json_writes(body):
     """envelope.encode_json (the C encoder made once) writes the bytes json.dumps writes with
-    the same settings, whatever the body: text past ASCII, NaN, nesting."""
+    the same settings, whatever the body: text past ASCII, NaN, tuples, integer keys, nesting."""
     assert encode_json(body) == json.dumps(body, ensure_ascii=False)

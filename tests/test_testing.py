@@ -4,6 +4,7 @@ stop() hands back, and what a failed start says."""
 from __future__ import annotations
 
 import signal
+import sys
 
 import pytest
 from live import SERVE
@@ -63,3 +64,18 @@ def test_a_child_that_keeps_printing_never_overwrites_what_it_printed():
         assert "ready on port 4321" in lines
         noise = [line for line in lines if line.startswith("noise line")]
         assert noise == [f"noise line {n} {'x' * 60}" for n in range(len(noise))]
+
+
+def test_the_port_is_read_once_its_line_is_whole():
+    """A ready line read while it is still being written ("ready on port 12", then "345") gives
+    the whole port, not the part read so far."""
+    child = (
+        "import sys, time\n"
+        "sys.stdout.write('ready on port 12'); sys.stdout.flush(); time.sleep(0.3)\n"
+        "print('345', flush=True); time.sleep(30)\n"
+    )
+    server = ServerProcess([sys.executable, "-c", child])
+    try:
+        assert server.port == 12345
+    finally:
+        server.stop()

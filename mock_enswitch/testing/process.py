@@ -57,22 +57,31 @@ class ServerProcess:
 
     def output(self) -> str:
         """Everything the server has printed so far (all of it, once stopped)."""
+        return self._read().decode("utf-8", "replace")
+
+    def _read(self) -> bytes:
         if not self._log.closed:
             self._printed += self._log.read()  # from where the last read stopped
-        return self._printed.decode("utf-8", "replace")
+        return self._printed
 
     def _wait_ready(self, timeout: float) -> int:
+        """The port of the ready line, once the line is whole (a read can land in the middle
+        of it). Looked for in the bytes, every millisecond: a test session waits for this, ~5 ms
+        on average when it looked every 10 ms."""
+        ready = READY.encode()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            output = self.output()
-            if READY in output:
-                return int(output.split(READY, 1)[1].split()[0])
+            printed = self._read()
+            start = printed.find(ready)
+            end = printed.find(b"\n", start) if start >= 0 else -1
+            if end >= 0:
+                return int(printed[start + len(ready) : end].split()[0])
             if self.process.poll() is not None:
                 self.stop()
-                raise ServerError(f"server exited at start:\n{output}")
-            time.sleep(0.001)  # a test session waits for this: at 10 ms, ~5 ms on average
+                raise ServerError(f"server exited at start:\n{self.output()}")
+            time.sleep(0.001)
         self.stop()
-        raise ServerError(f"server not ready after {timeout} s:\n{output}")
+        raise ServerError(f"server not ready after {timeout} s:\n{self.output()}")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> str:
         """Send `sig` (killing it if it has not exited after `timeout` s); return all it printed."""
