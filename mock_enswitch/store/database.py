@@ -234,29 +234,20 @@ class Database:
 
     def next_id(self, kind: str) -> int:
         """Take the next ID of `kind` (call inside `write()`, with the record it numbers)."""
-        counters = self._counters()
-        record_id = _next_of(counters, kind)
-        self.put(COUNTERS, {COUNTER_KEY: {**counters, kind: record_id + 1}})
+        tables = self._stored()
+        record_id, counter = _taken(tables, kind)
+        self._merge(tables, {COUNTERS: counter})
         return record_id
 
     def put_numbered(self, kind: str, table_of: Callable[[int], str], fields: dict) -> dict:
         """Store `fields` as a new record of `kind` under the next ID, in the table `table_of`
-        that ID, and move the counter on: one storage write (inside `write()`), as `put` writes
-        (one write instead of two: ~1 us of every create; make bench P1). The record as stored
+        that ID, and move the counter on, in one storage write (inside `write()`): one write
+        instead of two, ~1 us of every create (make bench P1). The record as stored
         (read-only)."""
-        tables = self._db.storage.read()
-        if tables is None:
-            tables = {}
-        counters = tables.get(COUNTERS, {})
-        record_id = _next_of(counters.get(COUNTER_KEY, {}), kind)
+        tables = self._stored()
+        record_id, counter = _taken(tables, kind)
         record = {**fields, "id": record_id}
-        name = table_of(record_id)
-        tables[COUNTERS] = {
-            **counters,
-            COUNTER_KEY: {**counters.get(COUNTER_KEY, {}), kind: record_id + 1},
-        }
-        tables[name] = {**tables.get(name, {}), str(record_id): record}
-        self._db.storage.write(tables)
+        self._merge(tables, {COUNTERS: counter, table_of(record_id): {str(record_id): record}})
         return record
 
     def _counters(self) -> dict[str, int]:
@@ -270,13 +261,25 @@ class Database:
         mock does not need (make bench, P1): the collections give whole documents under fresh
         or existing IDs. Nothing here queries through TinyDB (`search`), so no Table's query
         cache ever holds anything a write or a reset could make stale."""
+        self._merge(self._stored(), {name: documents}, removed)
+
+    def _stored(self) -> dict[str, dict]:
+        """The dict the storage reads from (where a write assigns its tables)."""
         tables = self._db.storage.read()
-        if tables is None:
-            tables = {}
-        table = {**tables.get(name, {}), **documents}
-        if removed is not None:
-            table.pop(removed, None)
-        tables[name] = table
+        return {} if tables is None else tables
+
+    def _merge(
+        self,
+        tables: dict[str, dict],
+        changes: dict[str, dict[str, dict]],
+        removed: str | None = None,
+    ) -> None:
+        """`put` for each table named in `changes`, in one storage write."""
+        for name, documents in changes.items():
+            table = {**tables.get(name, {}), **documents}
+            if removed is not None:
+                table.pop(removed, None)
+            tables[name] = table
         self._db.storage.write(tables)
 
     def write(self):
@@ -371,6 +374,13 @@ class _Write:
 
     def __exit__(self, *exc: Any) -> None:
         self._batch.__exit__(*exc)
+
+
+def _taken(tables: dict[str, dict], kind: str) -> tuple[int, dict[str, dict]]:
+    """The next ID of `kind`, and the counters' document with it taken, to store."""
+    counters = tables.get(COUNTERS, {}).get(COUNTER_KEY, {})
+    record_id = _next_of(counters, kind)
+    return record_id, {COUNTER_KEY: {**counters, kind: record_id + 1}}
 
 
 def _next_of(counters: dict[str, int], kind: str) -> int:
